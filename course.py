@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""One entry point for the course: set-up, book, tests, exercises and grading.
+
+    python3 course.py book                 build the HTML book into _build/html (every chapter executed)
+    python3 course.py test [PYTEST ARGS]   run the whole test suite
+    python3 course.py exercises            regenerate exercises/ from solutions/
+    python3 course.py lab                  open the exercises in JupyterLab
+    python3 course.py grade [ARGS]         grade a class (autograder/submitted/<student>/<assignment>/)
+    python3 course.py check NOTEBOOK       grade one notebook and print the feedback (student mode)
+
+Each command first creates (or reuses) the virtual environment `.venv/` in the repository and
+installs the pinned requirements into it; it re-installs only when requirements.txt or
+pyproject.toml change. Only a Python 3.11+ interpreter is needed to start.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+STAMP = VENV / ".installed-requirements"
+
+
+def _requirements_digest() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the pinned requirements, unless they are already installed."""
+    want = _requirements_digest()
+    if STAMP.exists() and STAMP.read_text().strip() == want and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        print("course: creating the virtual environment .venv/", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("course: installing the pinned requirements into .venv/ (first run only)", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run(pip + ["-r", str(ROOT / "requirements.txt")], check=True)
+    subprocess.run(pip + ["--no-deps", "-e", str(ROOT)], check=True)
+    STAMP.write_text(want + "\n")
+
+
+def venv_env() -> dict[str, str]:
+    """The environment for commands run inside the virtual environment."""
+    env = dict(os.environ)
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
+    env.pop("PYTHONHOME", None)
+    # Matplotlib must never try to open a window while chapters or tests run.
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def run(args: list[str]) -> int:
+    return subprocess.run(args, cwd=ROOT, env=venv_env()).returncode
+
+
+def cmd_book(extra: list[str]) -> int:
+    # -W: warnings are errors, -n: nitpicky references, --keep-going: report them all.
+    return run([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going", *extra])
+
+
+def cmd_test(extra: list[str]) -> int:
+    code = run([str(PYTHON), "-m", "pytest", *extra])
+    if code == 5:
+        print("course: pytest collected no tests; that is a failure", file=sys.stderr)
+        return 1
+    return code
+
+
+def cmd_module(module: str, extra: list[str]) -> int:
+    return run([str(PYTHON), "-m", module, *extra])
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    command, extra = argv[0], argv[1:]
+    ensure_venv()
+    if command == "book":
+        return cmd_book(extra)
+    if command == "test":
+        return cmd_test(extra)
+    if command == "exercises":
+        return cmd_module("autograder", ["release", *extra])
+    if command == "grade":
+        return cmd_module("autograder", ["grade", *extra])
+    if command == "check":
+        return cmd_module("autograder", ["check", *extra])
+    if command == "lab":
+        return cmd_module("autograder", ["lab", *extra])
+    if command == "setup":
+        return 0
+    print(f"course: unknown command {command!r}\n{__doc__}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,127 @@
+"""Checks that explain what is wrong, in the student's terms.
+
+The exercises' test cells call these instead of bare ``assert``. Each check either returns
+quietly or raises :class:`Feedback` (an ``AssertionError``) whose message says what is wrong and,
+where the numbers show it, which classic mistake produced them::
+
+    check_array("dW_hh", dW_hh, expected, mistakes={
+        "dW_hh holds only the last step's contribution: a shared weight's gradient is the "
+        "sum over every time step.": last_step_only,
+    })
+
+Diagnosis order: the value is missing or not numeric; the shape is wrong (transposed, or the
+right number of entries in the wrong layout); NaN or infinity; a known mistake matches; the
+value is off by a constant factor or a sign; else the largest error and where it is.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+
+class Feedback(AssertionError):
+    """A failed check. Its message is written for the student."""
+
+
+def _as_float_array(name: str, value: Any) -> np.ndarray:
+    if value is None:
+        raise Feedback(f"{name} is None: did you forget to `return` it?")
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    if not isinstance(value, (np.ndarray, np.generic, int, float, list, tuple)):
+        raise Feedback(
+            f"{name} should be a NumPy array of numbers, but it is a {type(value).__name__}."
+        )
+    try:
+        array = np.array(value, dtype=np.float64)  # a copy: later mutation cannot change it
+    except (TypeError, ValueError) as err:
+        raise Feedback(f"{name} could not be read as an array of numbers ({err}).") from None
+    return array
+
+
+def _shape_message(name: str, got: tuple, want: tuple) -> str:
+    message = f"{name} has shape {got}, expected {want}."
+    if len(got) == len(want) == 2 and got == want[::-1]:
+        message += " It looks transposed: check the order of the matrix product (W @ x vs x @ W.T)."
+    elif int(np.prod(got)) == int(np.prod(want)):
+        message += " It has the right number of entries in the wrong layout: check which axis is time, batch and features."
+    elif len(got) == len(want) - 1 and got == want[1:]:
+        message += " The leading axis is missing: did you return only one time step instead of all of them?"
+    elif len(got) == len(want) + 1 and got[1:] == want:
+        message += " There is an extra leading axis: did you return every time step instead of the last one?"
+    return message
+
+
+def _close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> bool:
+    return bool(np.all(np.abs(got - want) <= atol + rtol * np.abs(want)))
+
+
+def check_array(
+    name: str,
+    got: Any,
+    expected: Any,
+    *,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    mistakes: Mapping[str, Any] | None = None,
+    hint: str | None = None,
+) -> None:
+    """Raise :class:`Feedback` unless ``got`` equals ``expected`` within the tolerances.
+
+    ``mistakes`` maps a message to the value a classic mistake would produce; when ``got``
+    matches one, that message is the feedback. ``hint`` is appended to any other failure.
+    """
+    want = _as_float_array("the expected value", expected)
+    value = _as_float_array(name, got)
+    if value.shape != want.shape:
+        raise Feedback(_shape_message(name, value.shape, want.shape))
+    if not np.all(np.isfinite(value)):
+        raise Feedback(f"{name} contains NaN or infinity: look for a division by zero or an overflow.")
+    if _close(value, want, rtol, atol):
+        return
+    for message, wrong in (mistakes or {}).items():
+        wrong = np.asarray(wrong, dtype=np.float64)
+        if wrong.shape == want.shape and _close(value, wrong, rtol, atol):
+            raise Feedback(f"{name} is wrong. {message}")
+    raise Feedback(_describe_difference(name, value, want) + (f" Hint: {hint}" if hint else ""))
+
+
+def _describe_difference(name: str, got: np.ndarray, want: np.ndarray) -> str:
+    if np.allclose(got, -want, rtol=1e-6, atol=1e-8):
+        return f"{name} has the right size but the wrong sign everywhere: check the sign of the update."
+    nonzero = np.abs(want) > 1e-12
+    if nonzero.any() and not np.any(got[~nonzero]):
+        ratios = got[nonzero] / want[nonzero]
+        factor = float(np.median(ratios))
+        if abs(factor) > 1e-12 and np.allclose(ratios, factor, rtol=1e-6):
+            return (f"{name} is off by a constant factor of {factor:.6g}: a missing or extra "
+                    "sum, mean or scale factor?")
+    if not np.any(got) and np.any(want):
+        return f"{name} is all zeros: is the code still a stub, or does a loop never run?"
+    error = np.abs(got - want)
+    worst = np.unravel_index(int(np.argmax(error)), error.shape) if error.ndim else ()
+    return (f"{name} does not match the expected values: the largest error is {error.max():.3g} "
+            f"at index {tuple(int(i) for i in worst)} (got {got[worst]:.6g}, expected {want[worst]:.6g}).")
+
+
+def check_equal(name: str, got: Any, expected: Any, *, hint: str | None = None) -> None:
+    """Raise :class:`Feedback` unless ``got == expected`` for plain Python values (ints, strings, tuples).
+
+    The comparison runs on ``expected``'s type, so an object that claims to equal everything
+    does not pass.
+    """
+    if type(got) is not type(expected) and not (
+        isinstance(expected, int) and isinstance(got, (int, np.integer)) and not isinstance(got, bool)
+    ):
+        raise Feedback(f"{name} should be a {type(expected).__name__}, but it is a {type(got).__name__}.")
+    if not expected == got:  # expected's __eq__, not the submission's
+        message = f"{name} is {got!r}, expected {expected!r}."
+        raise Feedback(message + (f" Hint: {hint}" if hint else ""))
+
+
+def check_true(condition: bool, message: str) -> None:
+    """Raise :class:`Feedback` with ``message`` unless ``condition`` is exactly ``True``."""
+    if condition is not True and not (isinstance(condition, np.bool_) and bool(condition)):
+        raise Feedback(message)
