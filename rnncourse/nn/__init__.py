@@ -1,0 +1,13 @@
+"""PyTorch recurrent modules written from scratch, equal to ``torch.nn.RNN``/``LSTM``/``GRU``.
+
+Interface everywhere: ``forward(X, state=None, lengths=None) -> (outputs, state)`` on
+time-major ``X`` (T, B, D); states shaped as PyTorch returns them, (L*dirs, B, H). Parameters
+use PyTorch's names, so ``load_state_dict(torch_module.state_dict())`` copies weights 1:1.
+
+``layers``   the cell protocol, ``Recurrent`` (a cell over time) and ``StackedRecurrent``.
+``rnn``      the Elman cell ``RNNCell`` and the multi-layer ``RNN``.
+"""
+from .layers import CellBase, Recurrent, StackedRecurrent, step_mask
+from .rnn import RNN, RNNCell
+
+__all__ = ["CellBase", "Recurrent", "StackedRecurrent", "step_mask", "RNN", "RNNCell"]
