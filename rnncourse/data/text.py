@@ -175,3 +175,20 @@ def lm_stream_batches(ids: np.ndarray, batch_size: int, bptt: int) -> Iterator[t
 def char_tokens(text: str) -> list[str]:
     """Characters as tokens (Chinese text needs no word segmentation for a character model)."""
     return list(text)
+
+
+def padded_batches(sequences: Sequence[Sequence[int]], labels, batch_size: int, *, seed: int | None = None,
+                   max_len: int | None = None, pad_id: int = 0) -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """Cut labelled id sequences into batches ``(ids (T, B), lengths (B,), labels (B,))``.
+
+    With ``seed`` the order is shuffled by that seed (use ``seed + epoch`` for a new, still
+    reproducible order each epoch); without it the given order is kept.
+    """
+    labels = torch.as_tensor(np.asarray(labels), dtype=torch.int64)
+    order = np.arange(len(sequences)) if seed is None else np.random.default_rng(seed).permutation(len(sequences))
+    batches = []
+    for start in range(0, len(order), batch_size):
+        index = order[start: start + batch_size]
+        ids, lengths = pad_sequences([sequences[i] for i in index], pad_id=pad_id, max_len=max_len)
+        batches.append((ids, lengths, labels[torch.as_tensor(index)]))
+    return batches
