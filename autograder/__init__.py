@@ -1,0 +1,22 @@
+"""The course autograder.
+
+    python -m autograder release            regenerate exercises/ from solutions/
+    python -m autograder check NOTEBOOK     grade one notebook (student mode, no gradebook)
+    python -m autograder grade              grade every submission under autograder/submitted/
+    python -m autograder lab                open the exercises in JupyterLab
+
+How a submission is graded
+--------------------------
+1. ``notebook_io``: the file is read and validated; a file that is not a readable notebook gets
+   zero with a one-line reason and nothing else is touched.
+2. ``assemble``: the notebook to run is rebuilt from the instructor source: every test cell,
+   hidden tests included, comes from ``solutions/`` by its grade id; the student's solution cells
+   (and any cells they added after them) are kept. Deleted, edited or reordered test cells are
+   restored and flagged.
+3. ``sandbox``: the assembled notebook runs in its own process, in an empty temporary folder,
+   with a time limit per cell and per notebook, a memory limit and a cap on output.
+4. ``scoring``: a test cell earns its points when it ran without error; the failure message
+   (written for the student by ``rnncourse.grading``) is the feedback.
+5. ``gradebook`` / ``report``: scores go to the nbgrader gradebook (any SQLAlchemy URL), a CSV and
+   a printed table, and per-student HTML feedback that never shows hidden test source.
+"""

@@ -1,0 +1,132 @@
+"""Grade a whole class: every autograder/submitted/<student>/<assignment>/<assignment>.ipynb.
+
+Resumable and idempotent: a submission whose file has not changed since it was graded is not
+graded again (the gradebook's run record says so), and a run killed at any point can simply be
+started again. Several submissions are graded at once by ``workers`` threads, each waiting on
+its own sandboxed process. ``shard=(i, n)`` grades only the students whose stable hash falls in
+shard i of n, so that several machines can share a class and one (PostgreSQL) gradebook.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import paths
+from .gradebook import already_graded, open_gradebook, record, register_assignment
+from .grading import NotebookResult, grade_notebook, load_source
+from .report import write_feedback
+from .sandbox import Limits
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$")
+
+
+@dataclass
+class Job:
+    student: str
+    assignment: str
+    path: Path
+    problem: str = ""      # set when the submission folder itself is wrong
+
+
+def find_jobs(submitted: Path) -> list[Job]:
+    jobs: list[Job] = []
+    if not submitted.is_dir():
+        return jobs
+    known = set(paths.assignments())
+    for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir()):
+        for folder in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+            student, assignment = student_dir.name, folder.name
+            expected = folder / f"{assignment}.ipynb"
+            job = Job(student, assignment, expected)
+            if not SAFE_NAME.match(student):
+                continue  # not a name we can store safely; listed by the caller as skipped
+            if assignment not in known:
+                job.problem = f"there is no assignment called {assignment!r}"
+            elif not expected.is_file():
+                found = sorted(p.name for p in folder.glob("*.ipynb"))
+                job.problem = (f"expected a notebook named {expected.name}, found {', '.join(found)}" if found
+                               else f"no notebook in the submission folder (expected {expected.name})")
+                if len(found) == 1:
+                    job.path = folder / found[0]
+            jobs.append(job)
+    return jobs
+
+
+def in_shard(student: str, shard: tuple[int, int]) -> bool:
+    index, count = shard
+    return int(hashlib.sha256(student.encode()).hexdigest(), 16) % count == index
+
+
+def _result_path(job: Job) -> Path:
+    return paths.AUTOGRADED / job.student / job.assignment / "result.json"
+
+
+def _save_result(result: NotebookResult, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result.to_dict(), indent=1))
+    os.replace(tmp, target)   # atomic: a reader never sees half a file
+
+
+def _grade_job(job: Job, limits: Limits, hide: tuple[str, ...]) -> NotebookResult:
+    if job.problem:
+        result = NotebookResult(job.student, job.assignment, f"{job.assignment}.ipynb", error=job.problem)
+        try:
+            source = load_source(job.assignment)
+            result.max_score = source.max_score
+            from .grading import TestResult
+            result.tests = [TestResult(g, d, 0.0, p, h, "not graded: " + job.problem) for g, p, d, h in source.tests()]
+        except Exception:
+            pass
+        if job.path.is_file():
+            result.sha256 = hashlib.sha256(job.path.read_bytes()).hexdigest()
+        return result
+    return grade_notebook(job.path, job.assignment, job.student, limits, hide)
+
+
+def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: bool = False,
+                shard: tuple[int, int] = (0, 1), submitted: Path = paths.SUBMITTED,
+                limits: Limits = Limits(), log=print) -> list[NotebookResult]:
+    """Grade every submission of the shard; return the results of all of them (new and kept)."""
+    jobs = [j for j in find_jobs(submitted) if in_shard(j.student, shard)]
+    gb = open_gradebook(db_url)
+    hide = [str(submitted)]
+    if db_url.startswith("sqlite:///"):
+        hide.append(db_url.removeprefix("sqlite:///"))
+    try:
+        for assignment in sorted({j.assignment for j in jobs if not j.problem}):
+            register_assignment(gb, load_source(assignment))
+        results: list[NotebookResult] = []
+        todo: list[Job] = []
+        for job in jobs:
+            sha = hashlib.sha256(job.path.read_bytes()).hexdigest() if job.path.is_file() else ""
+            stored = _result_path(job)
+            if not force and stored.is_file() and already_graded(gb, job.student, job.assignment, f"{job.assignment}.ipynb", sha):
+                results.append(NotebookResult.from_dict(json.loads(stored.read_text())))
+            else:
+                todo.append(job)
+        log(f"grading {len(todo)} submission(s) with {workers} worker(s); {len(results)} already graded and unchanged")
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {pool.submit(_grade_job, job, limits, tuple(hide)): job for job in todo}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    result = future.result()
+                except Exception as err:  # a grader bug must not stop the class
+                    result = NotebookResult(job.student, job.assignment, f"{job.assignment}.ipynb",
+                                            error=f"the grader failed on this submission: {type(err).__name__}: {err}")
+                _save_result(result, _result_path(job))
+                write_feedback(result, paths.FEEDBACK)
+                if result.tests:       # a submission of an unknown assignment has no cells to store
+                    record(gb, result)
+                results.append(result)
+                log(f"  {job.student:<20} {job.assignment:<28} {result.score:g}/{result.max_score:g}"
+                    + (f"  ({result.error})" if result.error else ""))
+        return results
+    finally:
+        gb.close()

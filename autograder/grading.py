@@ -1,0 +1,151 @@
+"""Grade one notebook: read it, rebuild it from the source, run it in the sandbox, score it.
+
+A test cell earns its points when it ran without error. Its failure message is the one the
+check raised (``rnncourse.grading`` writes them for the student), or a plain explanation of
+what stopped it (not answered yet, a name not defined, a time limit, a crash).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+from . import paths
+from .assemble import assemble
+from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_solution, is_test, nbgrader_meta, read_submission
+from .release import release_notebook
+from .sandbox import CellOutcome, Limits, run_notebook
+
+HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
+
+
+@dataclass
+class TestResult:
+    grade_id: str
+    description: str
+    points: float
+    max_points: float
+    hidden: bool
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.points == self.max_points
+
+
+@dataclass
+class NotebookResult:
+    student: str
+    assignment: str
+    notebook: str
+    score: float = 0.0
+    max_score: float = 0.0
+    tests: list[TestResult] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    answer_errors: list[str] = field(default_factory=list)
+    error: str = ""          # why the notebook could not be graded at all (it scores zero)
+    sha256: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "NotebookResult":
+        data = dict(data)
+        data["tests"] = [TestResult(**t) for t in data.get("tests", [])]
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the grader knows about an assignment, all read from solutions/."""
+    assignment: str
+    notebook: nbformat.NotebookNode
+    released: nbformat.NotebookNode
+
+    def tests(self) -> list[tuple[str, float, str, bool]]:
+        """(grade id, points, description, hidden) for every test cell, in order."""
+        return [(grade_id(c), float(nbgrader_meta(c).get("points", 0)), first_line_docstring(c.source),
+                 HIDDEN_MARKER in c.source) for c in self.notebook.cells if is_test(c)]
+
+    @property
+    def max_score(self) -> float:
+        return sum(points for _, points, _, _ in self.tests())
+
+
+@lru_cache(maxsize=None)
+def load_source(assignment: str) -> Source:
+    if assignment not in paths.assignments():
+        known = ", ".join(paths.assignments())
+        raise BadSubmission(f"there is no assignment called {assignment!r} (known: {known})")
+    nb = nbformat.read(paths.source_notebook(assignment), as_version=4)
+    return Source(assignment, nb, release_notebook(nb))
+
+
+def _message(outcome: CellOutcome, problem: str) -> str:
+    if outcome.status == "not_run":
+        return f"not run: {problem or 'an earlier cell stopped the notebook'}"
+    if outcome.status in {"timeout", "died"}:
+        return outcome.evalue
+    name, value = outcome.ename, outcome.evalue.strip()
+    if name in {"Feedback", "AssertionError"}:
+        return value or "a check failed (no message)"
+    if name == "NotImplementedError":
+        return "not answered yet: the function still raises NotImplementedError"
+    if name == "NameError":
+        return f"{value}: is the function defined above, and did its cell run without error?"
+    return f"{name}: {value}" if value else name
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Limits = Limits(),
+                   hide: tuple[str, ...] = ()) -> NotebookResult:
+    """Grade the notebook at ``path`` as ``student``'s submission of ``assignment``. Never raises
+    for a bad submission: the result carries the reason and scores zero."""
+    result = NotebookResult(student=student, assignment=assignment, notebook=f"{assignment}.ipynb")
+    try:
+        source = load_source(assignment)
+    except BadSubmission as err:
+        result.error = str(err)
+        return result
+    result.max_score = source.max_score
+    result.tests = [TestResult(gid, text, 0.0, points, hidden, "not graded")
+                    for gid, points, text, hidden in source.tests()]
+    try:
+        result.sha256 = _sha256(path) if Path(path).is_file() else ""
+        submission = read_submission(Path(path))
+    except BadSubmission as err:
+        result.error = str(err)
+        for test in result.tests:
+            test.message = "not graded: " + result.error
+        return result
+
+    assembled = assemble(source.notebook, source.released, submission)
+    result.flags = assembled.flags
+    run = run_notebook(assembled.notebook, limits, hide=hide)
+    result.seconds = round(run.seconds, 2)
+    outcomes = {o.index: o for o in run.outcomes}
+    missing = CellOutcome(index=-1, status="not_run")
+    for test in result.tests:
+        outcome = outcomes.get(assembled.test_cells[test.grade_id], missing)
+        if outcome.ok:
+            test.points, test.message = test.max_points, ""
+        else:
+            test.points, test.message = 0.0, _message(outcome, run.problem)
+    for index, cell in enumerate(assembled.notebook.cells):
+        outcome = outcomes.get(index)
+        if outcome and outcome.status in {"error", "timeout", "died"} and not is_test(cell):
+            first = cell.source.strip().splitlines()[0][:80] if cell.source.strip() else "(empty cell)"
+            if outcome.ename != "NotImplementedError":
+                result.answer_errors.append(f"cell starting {first!r}: {_message(outcome, run.problem)}")
+    if run.problem:
+        result.flags.append(run.problem)
+    result.score = sum(t.points for t in result.tests)
+    return result

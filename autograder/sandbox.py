@@ -1,0 +1,269 @@
+"""Run a notebook in its own process, in an empty folder, with time, memory and output limits.
+
+The grading process calls :func:`run_notebook`. It writes the notebook into a private job
+folder and starts a *worker* (``python -m autograder.sandbox JOB``) in a new process session.
+The worker starts a kernel through ``autograder.kernel_launcher`` (empty working folder,
+memory and file-size limits, the unprivileged user when grading runs as root), runs the cells
+one by one with a per-cell and a per-notebook time limit, caps what each cell may print, and
+writes one outcome per cell to ``JOB/result.json``. The worker makes itself the "subreaper" of
+everything the kernel starts, so that on the way out it can kill every process the
+submission forked, even ones that detached themselves. The grading process only ever reads
+that JSON file: nothing the submission does can reach its memory.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+KERNEL_NAME = "course-sandbox"
+NOBODY = 65534
+
+
+@dataclass(frozen=True)
+class Limits:
+    cell_timeout: float = 60.0          # seconds for one cell
+    notebook_timeout: float = 600.0     # seconds for the whole notebook
+    memory_mb: int = 3072               # address space of the kernel
+    max_output_chars: int = 20_000      # printed characters kept per cell
+
+
+@dataclass
+class CellOutcome:
+    index: int
+    status: str                         # ok | error | timeout | died | not_run
+    ename: str = ""
+    evalue: str = ""
+    stdout: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+@dataclass
+class RunResult:
+    outcomes: list[CellOutcome] = field(default_factory=list)
+    problem: str = ""                   # a notebook-level problem (kernel died, time limit...)
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# The grading process's side
+
+
+def _kernelspec(job: Path, workdir: Path, limits: Limits, hide: tuple[str, ...]) -> Path:
+    share = job / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    share.mkdir(parents=True)
+    argv = [sys.executable, "-m", "autograder.kernel_launcher", "--workdir", str(workdir),
+            "--memory-mb", str(limits.memory_mb)]
+    for path in hide:
+        argv += ["--hide", str(path)]
+    argv += ["-f", "{connection_file}"]
+    (share / "kernel.json").write_text(json.dumps(
+        {"argv": argv, "display_name": "Course sandbox", "language": "python"}))
+    return job / "share" / "jupyter"
+
+
+def kernel_environment(workdir: Path) -> dict[str, str]:
+    """A clean environment for student code: no secrets, no PYTHONPATH, home is the empty folder."""
+    env = {
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
+        "HOME": str(workdir),
+        "TMPDIR": str(workdir),
+        "IPYTHONDIR": str(workdir / ".ipython"),
+        "MPLCONFIGDIR": str(workdir / ".matplotlib"),
+        "MPLBACKEND": "Agg",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONHASHSEED": "0",
+        "OMP_NUM_THREADS": "1",      # graders run several notebooks side by side
+        "MKL_NUM_THREADS": "1",
+        "LANG": "C.UTF-8",
+    }
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):  # machine-specific BLAS settings
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tuple[str, ...] = ()) -> RunResult:
+    """Execute ``nb`` in a sandboxed worker; return one :class:`CellOutcome` per cell.
+
+    ``hide``: further paths (a gradebook file, a folder of submissions) that student code must
+    not see, beside the course folders the kernel launcher always hides.
+    """
+    job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
+    started = time.monotonic()
+    try:
+        os.chmod(job, 0o700)
+        workdir = job / "work"
+        workdir.mkdir()
+        if os.geteuid() == 0:
+            os.chown(workdir, NOBODY, NOBODY)
+            os.chmod(job, 0o711)  # nobody may pass through to work/, not list or read the job
+        nbformat.write(nb, job / "notebook.ipynb")
+        os.chmod(job / "notebook.ipynb", 0o600)   # it holds the hidden tests
+        (job / "limits.json").write_text(json.dumps(asdict(limits)))
+        jupyter_path = _kernelspec(job, workdir, limits, tuple(hide))
+        env = kernel_environment(workdir)
+        env["JUPYTER_PATH"] = str(jupyter_path)
+        env["JUPYTER_RUNTIME_DIR"] = str(job / "runtime")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "autograder.sandbox", str(job)],
+            env=env, cwd=job, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(job / "worker.log", "wb"), start_new_session=True,
+        )
+        try:
+            worker.wait(timeout=limits.notebook_timeout + 120)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+            return RunResult(problem="the grader stopped the notebook: it exceeded the time limit",
+                             seconds=time.monotonic() - started)
+        try:
+            data = json.loads((job / "result.json").read_text())
+        except (OSError, json.JSONDecodeError):
+            log = (job / "worker.log").read_text(errors="replace")[-2000:]
+            return RunResult(problem=f"the grading worker failed ({log.strip().splitlines()[-1] if log.strip() else 'no log'})",
+                             seconds=time.monotonic() - started)
+        return RunResult(outcomes=[CellOutcome(**o) for o in data["outcomes"]], problem=data["problem"],
+                         seconds=time.monotonic() - started)
+    finally:
+        shutil.rmtree(job, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The worker's side
+
+
+def _become_subreaper() -> None:
+    PR_SET_CHILD_SUBREAPER = 36
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: orphans go to init instead
+        pass
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid:
+            found.append(int(entry))
+    return found
+
+
+def kill_descendants() -> None:
+    """Kill every process below this one (the kernel, and anything it forked), until none is left."""
+    me = os.getpid()
+    for _ in range(50):
+        children = _children(me)
+        if not children:
+            return
+        for child in children:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for child in children:
+            try:
+                os.waitpid(child, 0)
+            except ChildProcessError:
+                pass
+        time.sleep(0.05)
+
+
+def _worker(job: Path) -> None:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    limits = Limits(**json.loads((job / "limits.json").read_text()))
+    nb = nbformat.read(job / "notebook.ipynb", as_version=4)
+    outcomes = [CellOutcome(index=i, status="not_run") for i in range(len(nb.cells))]
+    problem = ""
+    replies: dict[int, dict] = {}
+
+    class Client(NotebookClient):
+        """Records each cell's execute_reply and caps what a cell may print."""
+
+        async def _check_raise_for_error(self, cell, cell_index, exec_reply):
+            replies[cell_index] = (exec_reply or {}).get("content", {})
+
+        def output(self, outs, msg, display_id, cell_index):
+            kept = sum(len(str(o.get("text", ""))) + len(json.dumps(o.get("data", {}))) for o in outs)
+            if kept > limits.max_output_chars and msg["msg_type"] != "error":
+                if not any(o.get("name") == "truncated" for o in outs):
+                    outs.append(nbformat.v4.new_output("stream", name="truncated",
+                                text="\n[output truncated by the grader]\n"))
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    client = Client(nb, timeout=limits.cell_timeout, kernel_name=KERNEL_NAME, allow_errors=True,
+                    startup_timeout=120, record_timing=False,
+                    resources={"metadata": {"path": str(job / "work")}})
+    deadline = time.monotonic() + limits.notebook_timeout
+    workdir = job / "work"
+    try:
+        with client.setup_kernel(env=kernel_environment(workdir) | {"JUPYTER_PATH": os.environ["JUPYTER_PATH"]},
+                                 cwd=str(workdir)):
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    outcomes[index].status = "ok"
+                    continue
+                remaining = deadline - time.monotonic()
+                if remaining <= 1:
+                    problem = f"the notebook reached its time limit of {limits.notebook_timeout:.0f} s"
+                    break
+                client.timeout = max(1, int(min(limits.cell_timeout, remaining)))
+                try:
+                    client.execute_cell(cell, index)
+                except CellTimeoutError:
+                    outcomes[index] = CellOutcome(index, "timeout", "Timeout",
+                                                  f"the cell ran longer than {client.timeout} s (an infinite loop?)")
+                    continue
+                except DeadKernelError:
+                    outcomes[index] = CellOutcome(index, "died", "KernelDied",
+                                                  "the kernel died while running this cell (a crash, os._exit, or too much memory)")
+                    problem = "the kernel died"
+                    break
+                outcomes[index] = _outcome_of(index, cell, replies.get(index, {}))
+    except DeadKernelError:
+        problem = problem or "the kernel died"
+    except Exception as err:  # kernel failed to start, etc.: report, never hang
+        problem = problem or f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}"
+    finally:
+        kill_descendants()
+    (job / "result.json").write_text(json.dumps({"outcomes": [asdict(o) for o in outcomes], "problem": problem}))
+
+
+def _outcome_of(index: int, cell, reply: dict) -> CellOutcome:
+    stdout = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")[-4000:]
+    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+    if errors or reply.get("status", "ok") != "ok":
+        source = errors[-1] if errors else reply
+        return CellOutcome(index, "error", str(source.get("ename", "Error"))[:200],
+                           str(source.get("evalue", ""))[:2000], stdout)
+    return CellOutcome(index, "ok", stdout=stdout)
+
+
+if __name__ == "__main__":
+    _become_subreaper()
+    signal.signal(signal.SIGTERM, lambda *_: (kill_descendants(), os._exit(1)))
+    _worker(Path(sys.argv[1]))
