@@ -9,9 +9,10 @@ where the numbers show it, which classic mistake produced them::
         "sum over every time step.": last_step_only,
     })
 
-Diagnosis order: the value is missing or not numeric; the shape is wrong (transposed, or the
-right number of entries in the wrong layout); NaN or infinity; a known mistake matches; the
-value is off by a constant factor or a sign; else the largest error and where it is.
+Diagnosis order: the value is missing or not numeric; a known mistake matches (whatever its
+shape); the shape is wrong (transposed, a missing or extra axis, or the right number of entries
+in the wrong layout); NaN or infinity; the value is off by a constant factor or a sign; else the
+largest error and where it is.
 """
 from __future__ import annotations
 
@@ -45,12 +46,12 @@ def _shape_message(name: str, got: tuple, want: tuple) -> str:
     message = f"{name} has shape {got}, expected {want}."
     if len(got) == len(want) == 2 and got == want[::-1]:
         message += " It looks transposed: check the order of the matrix product (W @ x vs x @ W.T)."
-    elif int(np.prod(got)) == int(np.prod(want)):
-        message += " It has the right number of entries in the wrong layout: check which axis is time, batch and features."
     elif len(got) == len(want) - 1 and got == want[1:]:
         message += " The leading axis is missing: did you return only one time step instead of all of them?"
     elif len(got) == len(want) + 1 and got[1:] == want:
         message += " There is an extra leading axis: did you return every time step instead of the last one?"
+    elif int(np.prod(got)) == int(np.prod(want)):
+        message += " It has the right number of entries in the wrong layout: check which axis is time, batch and features."
     return message
 
 
@@ -75,16 +76,16 @@ def check_array(
     """
     want = _as_float_array("the expected value", expected)
     value = _as_float_array(name, got)
+    if value.shape == want.shape and np.all(np.isfinite(value)) and _close(value, want, rtol, atol):
+        return
+    for message, wrong in (mistakes or {}).items():  # a known mistake may also change the shape
+        wrong = np.asarray(wrong, dtype=np.float64)
+        if wrong.shape == value.shape and np.all(np.isfinite(value)) and _close(value, wrong, rtol, atol):
+            raise Feedback(f"{name} is wrong. {message}")
     if value.shape != want.shape:
         raise Feedback(_shape_message(name, value.shape, want.shape))
     if not np.all(np.isfinite(value)):
         raise Feedback(f"{name} contains NaN or infinity: look for a division by zero or an overflow.")
-    if _close(value, want, rtol, atol):
-        return
-    for message, wrong in (mistakes or {}).items():
-        wrong = np.asarray(wrong, dtype=np.float64)
-        if wrong.shape == want.shape and _close(value, wrong, rtol, atol):
-            raise Feedback(f"{name} is wrong. {message}")
     raise Feedback(_describe_difference(name, value, want) + (f" Hint: {hint}" if hint else ""))
 
 
