@@ -72,3 +72,17 @@ def graded(tmp_path_factory):
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(grade, subs))
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """Build the book exactly as the README's book command does (strict, every chapter executed,
+    unchanged chapters from the execution cache) and return the HTML folder."""
+    import subprocess
+
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        log = (done.stdout + done.stderr)[-6000:]
+        pytest.fail(f"the book build failed (exit {done.returncode}):\n{log}")
+    return ROOT / "_build" / "html"
