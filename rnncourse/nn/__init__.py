@@ -6,8 +6,12 @@ use PyTorch's names, so ``load_state_dict(torch_module.state_dict())`` copies we
 
 ``layers``   the cell protocol, ``Recurrent`` (a cell over time) and ``StackedRecurrent``.
 ``rnn``      the Elman cell ``RNNCell`` and the multi-layer ``RNN``.
+``lstm``     ``LSTMCell`` and ``LSTM``; ``gru``: ``GRUCell`` and ``GRU`` (PyTorch gate layout).
 """
 from .layers import CellBase, Recurrent, StackedRecurrent, step_mask
 from .rnn import RNN, RNNCell
+from .lstm import LSTM, LSTMCell
+from .gru import GRU, GRUCell
 
 __all__ = ["CellBase", "Recurrent", "StackedRecurrent", "step_mask", "RNN", "RNNCell"]
+__all__ += ["LSTM", "LSTMCell", "GRU", "GRUCell"]
