@@ -129,9 +129,12 @@ class AdditiveAttention(nn.Module):
         self.W_k = nn.Linear(key_size, attention_size, bias=True)
         self.v = nn.Linear(attention_size, 1, bias=False)
 
-    def forward(self, query, keys, mask=None):
-        # query (B, Hq), keys (S, B, H); W_k h_j could be cached across decoder steps
-        hidden = torch.tanh(self.W_q(query).unsqueeze(0) + self.W_k(keys))  # (S, B, A)
+    def forward(self, query, keys, mask=None, projected_keys=None):
+        # query (B, Hq), keys (S, B, H). W_k h_j does not depend on the decoder step: a decoder
+        # computes it once (``self.W_k(keys)``) and passes it as ``projected_keys`` every step.
+        if projected_keys is None:
+            projected_keys = self.W_k(keys)                                  # (S, B, A)
+        hidden = torch.tanh(self.W_q(query).unsqueeze(0) + projected_keys)  # (S, B, A)
         scores = self.v(hidden).squeeze(-1)                                  # (S, B)
         return attend(scores, keys, mask)
 
