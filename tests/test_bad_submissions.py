@@ -1,0 +1,44 @@
+"""A submission that is not a gradable notebook scores zero with a one-line reason, never a traceback."""
+import json
+
+import nbformat
+import pytest
+
+from autograder.grading import grade_notebook
+
+GOOD_CELL = {"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": [], "execution_count": None}
+
+
+def _notebook_json(cells):
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+CASES = {
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a text file"),
+    "truncated": (_notebook_json([GOOD_CELL]).encode()[:-20], "truncated"),
+    "invalid_json": (b'{"cells": [1, 2,, 3]}', "invalid JSON at line 1"),
+    "json_not_notebook": (b'{"hello": "world"}', "not a Jupyter notebook"),
+    "no_cells": (_notebook_json([]).encode(), "has no cells"),
+    "malformed_cell": (_notebook_json([{"cell_type": "code", "source": 42}]).encode(), "not a valid notebook"),
+    "empty_file": (b"", "truncated"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_file_gets_zero_and_a_one_line_reason(tmp_path, case):
+    content, reason = CASES[case]
+    path = tmp_path / "01_why_recurrent.ipynb"
+    path.write_bytes(content)
+    result = grade_notebook(path, "01_why_recurrent")
+    assert result.score == 0 and result.max_score > 0
+    assert reason in result.error and "\n" not in result.error and "Traceback" not in result.error
+    assert all(t.points == 0 and "not graded" in t.message for t in result.tests)
+
+
+def test_missing_file_and_unknown_assignment(tmp_path):
+    result = grade_notebook(tmp_path / "nothing.ipynb", "01_why_recurrent")
+    assert result.score == 0 and "is not a file" in result.error
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), path)
+    result = grade_notebook(path, "99_no_such_assignment")
+    assert result.score == 0 and "no assignment called '99_no_such_assignment'" in result.error
