@@ -80,7 +80,7 @@ class AddingModel(nn.Module):
 class RunConfig:
     model: str
     T: int
-    steps: int = 3000
+    steps: int = 2000
     hidden_size: int = 64
     batch_size: int = 50
     lr: float = 1e-3
