@@ -1,0 +1,338 @@
+"""The built book as a reader meets it, in a real browser: Debian's Chromium, headless, driven by
+Playwright, over the book served by a local web server.
+
+One browser visits every page once (the `tour` fixture) and records what it saw; the tests below
+then check it: no console errors and no failed requests, MathJax rendered every equation and left
+no raw TeX, every image loaded, every navigation link resolves, search finds a term, and the
+download button gives the chapter's source. Screenshots of a few pages go to tests/artifacts/.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Pages whose screenshots people look at after a run.
+SCREENSHOTS = {
+    "book/intro.html": "intro.png",
+    "book/01_why_recurrent.html": "01_why_recurrent.png",
+    "book/glossary.html": "glossary.png",
+}
+PILOT = "book/01_why_recurrent.html"
+
+
+def _apt_install(*packages: str) -> None:
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        pytest.fail(f"missing {packages}: install them with apt-get (Debian), as root")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *packages]):
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            pytest.fail(f"{' '.join(command)} failed:\n{(done.stdout + done.stderr)[-3000:]}")
+
+
+def ensure_chromium() -> str:
+    """Debian's Chromium, installed from the distribution's registry when it is missing, and a
+    font with Chinese glyphs (the glossary gives every term's Chinese name), without which the
+    screenshots would show empty boxes where readers see characters."""
+    missing = [] if Path(CHROMIUM).exists() else ["chromium"]
+    has_cjk_font = shutil.which("fc-list") and subprocess.run(
+        ["fc-list", ":lang=zh"], capture_output=True, text=True
+    ).stdout.strip()
+    if not has_cjk_font:
+        missing.append("fonts-wqy-zenhei")
+    if missing:
+        _apt_install(*missing)
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is still missing after installing chromium"
+    return CHROMIUM
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002  (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    """The built book over HTTP on a free loopback port; yields the site's base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = ensure_chromium()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class PageVisit:
+    path: str
+    status: int | None = None
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    math: dict = field(default_factory=dict)
+    broken_images: list[str] = field(default_factory=list)
+    images: int = 0
+    nav_links: set[str] = field(default_factory=set)
+    anchors: set[str] = field(default_factory=set)
+
+
+# Runs in the page after MathJax has finished: what a reader would see of the equations.
+MATH_REPORT = """
+() => {
+  const math = [...document.querySelectorAll('.math')];
+  const unrendered = math.filter(el => !el.querySelector('mjx-container'))
+                         .map(el => el.textContent.trim().slice(0, 80));
+  const errors = [...document.querySelectorAll('mjx-merror, mjx-container [data-mjx-error]')]
+                   .map(el => (el.getAttribute('data-mjx-error') || el.textContent).slice(0, 80));
+  // The visible prose, without code (code may legitimately contain a backslash or a dollar).
+  const article = (document.querySelector('article') || document.body).cloneNode(true);
+  article.querySelectorAll('pre, code, script, style, mjx-container, .highlight').forEach(el => el.remove());
+  const text = article.innerText;
+  const markers = ['$$', '\\\\(', '\\\\)', '\\\\[', '\\\\]', '\\\\begin{', '$\\\\'];
+  const raw = [];
+  for (const m of markers) {
+    let i = text.indexOf(m);
+    if (i >= 0) raw.push(text.slice(Math.max(0, i - 40), i + 40).replace(/\\s+/g, ' '));
+  }
+  return {count: math.length,
+          rendered: document.querySelectorAll('mjx-container').length,
+          unrendered, errors, raw};
+}
+"""
+
+# Every <img> forced to load, then its natural size read.
+IMAGE_REPORT = """
+async () => {
+  const images = [...document.images];
+  for (const img of images) img.loading = 'eager';
+  await Promise.all(images.map(img => img.decode().catch(() => null)));
+  return images.map(img => ({src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0}));
+}
+"""
+
+# The links of the site's navigation: the left sidebar, the header and the previous/next buttons.
+NAV_LINKS = """
+() => [...document.querySelectorAll(
+    '.bd-sidebar-primary a[href], .bd-header a[href], .bd-header-article a[href], .prev-next-area a[href]')]
+  .map(a => a.href)
+"""
+
+
+def _wait_for_mathjax(page):
+    page.wait_for_function(
+        "() => !document.querySelector('.math') || "
+        "(window.MathJax && MathJax.startup && MathJax.startup.promise && MathJax.startup.document)",
+        timeout=30_000,
+    )
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+
+def _book_pages(html_dir: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(html_dir))
+        for p in html_dir.rglob("*.html")
+        if not {"_static", "_sources", "_images"} & set(p.relative_to(html_dir).parts)
+    )
+
+
+@pytest.fixture(scope="module")
+def tour(browser, site, built_book):
+    """Visit every page of the book once in one browser context and record what happened."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    visits: dict[str, PageVisit] = {}
+    page = context.new_page()
+    current: list[PageVisit] = []
+
+    def on_console(message):
+        if message.type == "error" and current:
+            current[0].console_errors.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def on_request_failed(request):
+        if current:
+            current[0].failed_requests.append(f"{request.url}: {request.failure}")
+
+    def on_response(response):
+        if current and response.status >= 400:
+            current[0].failed_requests.append(f"{response.url}: HTTP {response.status}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: current and current[0].console_errors.append(f"uncaught: {error}"))
+    page.on("requestfailed", on_request_failed)
+    page.on("response", on_response)
+
+    for path in _book_pages(built_book):
+        visit = PageVisit(path)
+        current[:] = [visit]
+        response = page.goto(site + path, wait_until="load")
+        visit.status = response.status if response else None
+        _wait_for_mathjax(page)
+        visit.math = page.evaluate(MATH_REPORT)
+        images = page.evaluate(IMAGE_REPORT)
+        visit.images = len(images)
+        visit.broken_images = [image["src"] for image in images if not image["ok"]]
+        visit.nav_links = set(page.evaluate(NAV_LINKS))
+        visit.anchors = set(page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)"))
+        if path in SCREENSHOTS:
+            page.screenshot(path=str(ARTIFACTS / SCREENSHOTS[path]), full_page=True)
+        page.wait_for_timeout(100)  # late console messages belong to this page
+        current.clear()
+        visits[path] = visit
+    try:
+        yield {"visits": visits, "context": context, "site": site}
+    finally:
+        context.close()
+
+
+def test_every_page_loads_without_console_errors_or_failed_requests(tour):
+    visits = tour["visits"]
+    assert PILOT in visits and "search.html" in visits, f"pages visited: {sorted(visits)}"
+    problems = []
+    for path, visit in visits.items():
+        if visit.status != 200:
+            problems.append(f"{path}: HTTP {visit.status}")
+        problems += [f"{path}: console error: {e}" for e in visit.console_errors]
+        problems += [f"{path}: failed request: {r}" for r in visit.failed_requests]
+    assert not problems, "\n".join(problems)
+
+
+def test_mathjax_rendered_every_equation(tour):
+    visits = tour["visits"]
+    assert visits[PILOT].math["count"] > 0, "the pilot chapter has equations; none were found"
+    problems = []
+    for path, visit in visits.items():
+        math = visit.math
+        problems += [f"{path}: equation not rendered: {tex!r}" for tex in math["unrendered"]]
+        problems += [f"{path}: MathJax error: {err!r}" for err in math["errors"]]
+        problems += [f"{path}: raw TeX in the visible text: ...{raw}..." for raw in math["raw"]]
+        if math["count"] and math["rendered"] < math["count"]:
+            problems.append(f"{path}: {math['count']} equations, {math['rendered']} rendered by MathJax")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_image_loaded(tour):
+    visits = tour["visits"]
+    assert visits[PILOT].images >= 2, "the pilot chapter's two plots are missing"
+    broken = [f"{path}: {src}" for path, visit in visits.items() for src in visit.broken_images]
+    assert not broken, "images that did not load:\n" + "\n".join(broken)
+
+
+def test_every_navigation_link_resolves(tour):
+    visits, site, context = tour["visits"], tour["site"], tour["context"]
+    links = set().union(*(visit.nav_links for visit in visits.values()))
+    internal = {link for link in links if link.startswith(site)}
+    assert len(internal) >= len([p for p in visits if p.startswith("book/")]), (
+        f"the navigation links to only {len(internal)} pages: {sorted(internal)}"
+    )
+    problems = []
+    for link in sorted(internal):
+        url, fragment = urldefrag(link)
+        path = urlparse(url).path.lstrip("/") or "index.html"
+        if path.endswith("/"):
+            path += "index.html"
+        if path in visits:
+            if visits[path].status != 200:
+                problems.append(f"{link}: HTTP {visits[path].status}")
+        else:
+            status = context.request.get(url).status
+            if status != 200:
+                problems.append(f"{link}: HTTP {status}")
+                continue
+        if fragment and path in visits and fragment not in visits[path].anchors:
+            problems.append(f"{link}: no element with id {fragment!r} on {path}")
+    assert not problems, "navigation links that do not resolve:\n" + "\n".join(problems)
+
+
+def _search(tour, query: str, screenshot: str | None = None) -> list[str]:
+    page = tour["context"].new_page()
+    try:
+        page.goto(tour["site"] + "search.html?q=" + query, wait_until="load")
+        page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+        page.wait_for_function(  # Sphinx says "Search finished" once every result is listed
+            "() => (document.querySelector('#search-results p.search-summary') || {}).innerText", timeout=20_000
+        )
+        if screenshot:
+            page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+        return [urlparse(href).path for href in
+                page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")]
+    finally:
+        page.close()
+
+
+def test_search_finds_a_term(tour):
+    results = _search(tour, "Elman", screenshot="search.png")
+    assert any(path.endswith("/" + PILOT) for path in results), (
+        f"searching for 'Elman' did not find the pilot chapter (which cites Elman 1990); results: {results}"
+    )
+
+
+def test_search_finds_a_chinese_term_in_the_glossary(tour):
+    results = _search(tour, "梯度消失")
+    assert any(path.endswith("/book/glossary.html") for path in results), (
+        f"searching for 梯度消失 (vanishing gradient) did not find the glossary; results: {results}"
+    )
+
+
+def test_download_button_gives_the_chapter_source(tour):
+    page = tour["context"].new_page()
+    try:
+        page.goto(tour["site"] + PILOT, wait_until="load")
+        page.click("button[aria-label='Download this page']")
+        item = page.locator(".dropdown-download-buttons .btn-download-source-button")
+        item.wait_for(state="visible", timeout=5_000)
+        offered = page.eval_on_selector_all(
+            ".dropdown-download-buttons .dropdown-item", "els => els.map(e => e.innerText.trim())"
+        )
+        with page.context.expect_page() as new_tab:
+            item.click()
+        download = new_tab.value
+        download.wait_for_load_state()
+        href = download.url
+        download.close()
+        response = page.request.get(href)
+    finally:
+        page.close()
+    assert ".md" in offered, f"the download menu offers {offered}, not the chapter's .md source"
+    assert response.status == 200, f"{href}: HTTP {response.status}"
+    source = (ROOT / "book" / "01_why_recurrent.md").read_text(encoding="utf-8")
+    got = response.text()
+    assert got == source, f"{href} is not book/01_why_recurrent.md ({len(got)} characters against {len(source)})"
+    assert got.startswith("---\njupytext:") and "kernelspec:" in got, "the download is not a MyST notebook"
