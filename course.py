@@ -56,8 +56,9 @@ def venv_env() -> dict[str, str]:
     env["VIRTUAL_ENV"] = str(VENV)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
     env.pop("PYTHONHOME", None)
-    # Matplotlib must never try to open a window while chapters or tests run.
-    env.setdefault("MPLBACKEND", "Agg")
+    # Never force a Matplotlib backend here: chapter kernels need their inline backend to put
+    # figures into the book (without a display, scripts fall back to Agg by themselves).
+    env.pop("MPLBACKEND", None)
     return env
 
 
