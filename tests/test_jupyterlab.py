@@ -1,5 +1,5 @@
-"""The exercises as a student meets them: JupyterLab started headless on loopback over exercises/,
-checked through the server's REST API, then stopped.
+"""The exercises as a student meets them: JupyterLab started by the course's command over
+exercises/, headless on loopback, checked through the server's REST API, then stopped.
 
 Checks: an exercise notebook opens, the course kernel (the virtual environment's python3) starts
 and imports the course package, and nbgrader's validate extension is enabled on both sides (the
@@ -8,6 +8,7 @@ lab extension in the page, the server extension answering a validation request).
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import socket
@@ -23,7 +24,6 @@ import requests
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-EXERCISES = ROOT / "exercises"
 BIN = Path(sys.executable).parent
 NOTEBOOK = "01_why_recurrent/01_why_recurrent.ipynb"
 
@@ -36,19 +36,23 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A running JupyterLab on exercises/; yields (base URL, session with the token)."""
+    """JupyterLab started by the course's own command (`python3 course.py lab` runs
+    `python -m autograder lab`), headless on a free loopback port with a token; yields
+    (base URL, session with the token)."""
     token = secrets.token_hex(16)
     port = _free_port()
-    log = tmp_path_factory.mktemp("lab") / "jupyterlab.log"
-    command = [
-        str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--ServerApp.token={token}", f"--ServerApp.root_dir={EXERCISES}",
-    ]
+    folder = tmp_path_factory.mktemp("lab")
+    log = folder / "jupyterlab.log"
+    # The command takes no server options, so the test gives them as a Jupyter config file.
+    (folder / "config").mkdir()
+    (folder / "config" / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {
+        "ip": "127.0.0.1", "port": port, "port_retries": 0, "token": token, "open_browser": False,
+    }}))
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(folder / "config"), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     with open(log, "w") as out:
-        # Started from the repository root, as `python3 course.py lab` starts it, so that
-        # nbgrader's extensions find nbgrader_config.py.
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        # From the repository root, as course.py runs it, so that nbgrader finds nbgrader_config.py.
+        process = subprocess.Popen([sys.executable, "-m", "autograder", "lab"], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     http = requests.Session()
     http.headers["Authorization"] = f"token {token}"
@@ -77,6 +81,13 @@ def lab(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def test_the_lab_serves_the_exercises_folder(lab):
+    base, http = lab
+    root = http.get(f"{base}/api/contents", timeout=30).json()
+    names = {item["name"] for item in root["content"]}
+    assert "01_why_recurrent" in names and "solutions" not in names, f"the lab's root folder holds {sorted(names)}"
 
 
 def test_the_server_refuses_requests_without_the_token(lab):
