@@ -5,6 +5,8 @@ graded again (the gradebook's run record says so), and a run killed at any point
 started again. Several submissions are graded at once by ``workers`` threads, each waiting on
 its own sandboxed process. ``shard=(i, n)`` grades only the students whose stable hash falls in
 shard i of n, so that several machines can share a class and one (PostgreSQL) gradebook.
+A submission is recorded in the gradebook only once its result and feedback files are written,
+so a run killed at any moment loses nothing: the next run grades what has no record.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .gradebook import already_graded, open_gradebook, record, register_assignment
+from .gradebook import already_graded, open_gradebook, record, register_assignment, schema_lock
 from .grading import NotebookResult, grade_notebook, load_source
 from .report import write_feedback
 from .sandbox import Limits
@@ -62,8 +64,8 @@ def in_shard(student: str, shard: tuple[int, int]) -> bool:
     return int(hashlib.sha256(student.encode()).hexdigest(), 16) % count == index
 
 
-def _result_path(job: Job) -> Path:
-    return paths.AUTOGRADED / job.student / job.assignment / "result.json"
+def _result_path(job: Job, autograded: Path) -> Path:
+    return autograded / job.student / job.assignment / "result.json"
 
 
 def _save_result(result: NotebookResult, target: Path) -> None:
@@ -91,21 +93,28 @@ def _grade_job(job: Job, limits: Limits, hide: tuple[str, ...]) -> NotebookResul
 
 def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: bool = False,
                 shard: tuple[int, int] = (0, 1), submitted: Path = paths.SUBMITTED,
-                limits: Limits = Limits(), log=print) -> list[NotebookResult]:
+                limits: Limits = Limits(), log=print, autograded: Path = paths.AUTOGRADED,
+                feedback: Path = paths.FEEDBACK) -> list[NotebookResult]:
     """Grade every submission of the shard; return the results of all of them (new and kept)."""
+    submitted, autograded, feedback = Path(submitted), Path(autograded), Path(feedback)
     jobs = [j for j in find_jobs(submitted) if in_shard(j.student, shard)]
-    gb = open_gradebook(db_url)
-    hide = [str(submitted)]
+    if submitted.is_dir():
+        for folder in sorted(p.name for p in submitted.iterdir() if p.is_dir() and not SAFE_NAME.match(p.name)):
+            log(f"skipped the folder {folder!r}: not a usable student name (letters, digits, _ . @ - only)")
+    # Student code must see none of these: other students' work, results and feedback, the gradebook.
+    hide = [str(submitted), str(autograded), str(feedback)]
     if db_url.startswith("sqlite:///"):
         hide.append(db_url.removeprefix("sqlite:///"))
-    try:
+    with schema_lock(db_url):
+        gb = open_gradebook(db_url)
         for assignment in sorted({j.assignment for j in jobs if not j.problem}):
             register_assignment(gb, load_source(assignment))
+    try:
         results: list[NotebookResult] = []
         todo: list[Job] = []
         for job in jobs:
             sha = hashlib.sha256(job.path.read_bytes()).hexdigest() if job.path.is_file() else ""
-            stored = _result_path(job)
+            stored = _result_path(job, autograded)
             if not force and stored.is_file() and already_graded(gb, job.student, job.assignment, f"{job.assignment}.ipynb", sha):
                 results.append(NotebookResult.from_dict(json.loads(stored.read_text())))
             else:
@@ -120,8 +129,8 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
                 except Exception as err:  # a grader bug must not stop the class
                     result = NotebookResult(job.student, job.assignment, f"{job.assignment}.ipynb",
                                             error=f"the grader failed on this submission: {type(err).__name__}: {err}")
-                _save_result(result, _result_path(job))
-                write_feedback(result, paths.FEEDBACK)
+                _save_result(result, _result_path(job, autograded))
+                write_feedback(result, feedback)
                 if result.tests:       # a submission of an unknown assignment has no cells to store
                     record(gb, result)
                 results.append(result)

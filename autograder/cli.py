@@ -42,19 +42,23 @@ def cmd_check(args) -> int:
 
 def cmd_grade(args) -> int:
     from .classroom import grade_class
-    from .report import format_class_table, write_csv
+    from .report import format_class_table, format_test_table, write_csv
 
     shard = tuple(int(x) for x in args.shard.split("/")) if args.shard else (0, 1)
     if len(shard) != 2 or not 0 <= shard[0] < shard[1]:
         print("--shard takes I/N with 0 <= I < N, e.g. 0/3", file=sys.stderr)
         return 2
     results = grade_class(db_url=args.db, workers=args.workers, force=args.force, shard=shard,
-                          submitted=Path(args.submitted), limits=_limits(args))
+                          submitted=Path(args.submitted), limits=_limits(args),
+                          autograded=Path(args.autograded), feedback=Path(args.feedback))
     print()
     print(format_class_table(results) if results else "no submissions found under " + args.submitted)
     if results:
+        print()
+        print(format_test_table(results))
+    if results:
         scores, tests = write_csv(results, Path(args.reports))
-        print(f"\nwrote {scores} and {tests}; feedback in {paths.FEEDBACK}/<student>/<assignment>/")
+        print(f"\nwrote {scores} and {tests}; feedback in {args.feedback}/<student>/<assignment>/")
     return 0
 
 
@@ -84,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--shard", help="I/N: grade only shard I of N of the students (several machines, one gradebook)")
     grade.add_argument("--submitted", default=str(paths.SUBMITTED), help="folder of <student>/<assignment>/ submissions")
     grade.add_argument("--reports", default=str(paths.REPORTS), help="folder for scores.csv and tests.csv")
+    grade.add_argument("--autograded", default=str(paths.AUTOGRADED), help="folder for each submission's result.json")
+    grade.add_argument("--feedback", default=str(paths.FEEDBACK), help="folder for the per-student HTML feedback")
     _add_limit_options(grade)
     grade.set_defaults(func=cmd_grade)
 

@@ -8,13 +8,14 @@ grades are keyed by (student, assignment, notebook, cell) and overwritten, never
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 import warnings
 from pathlib import Path
 
-from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, func, select
+from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, create_engine, func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 
 from .grading import NotebookResult, Source
@@ -34,6 +35,25 @@ runs = Table(
     Column("max_score", Float, nullable=False),
     Column("graded_at", DateTime, server_default=func.now(), nullable=False),
 )
+
+
+@contextlib.contextmanager
+def schema_lock(url: str):
+    """Serialise creating the tables and registering assignments among graders sharing one
+    PostgreSQL database (a session-level advisory lock); sqlite needs nothing: one machine."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(727001)"))
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(727001)"))
+    finally:
+        engine.dispose()
 
 
 def open_gradebook(url: str):

@@ -1,8 +1,11 @@
 """Grade one notebook: read it, rebuild it from the source, run it in the sandbox, score it.
 
-A test cell earns its points when it ran without error. Its failure message is the one the
-check raised (``rnncourse.grading`` writes them for the student), or a plain explanation of
-what stopped it (not answered yet, a name not defined, a time limit, a crash).
+A test cell earns its points when it ran without error AND, where the assignment has probes
+(``autograder/probes``), the grader's own check of the same functions on fresh inputs matches
+the instructor's solution. Its failure message is the one the check raised (``rnncourse.grading``
+writes them for the student), or a plain explanation of what stopped it (not answered yet, a
+name not defined, a time limit, a crash). No message, note or error shown to the student may
+quote a hidden test: such text is withheld.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import nbformat
 from . import paths
 from .assemble import assemble
 from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_solution, is_test, nbgrader_meta, read_submission
+from .probes import Probe, probes_for
 from .release import release_notebook
 from .sandbox import CellOutcome, Limits, run_notebook
 
@@ -101,14 +105,52 @@ def _message(outcome: CellOutcome, problem: str) -> str:
     return f"{name}: {value}" if value else name
 
 
+def hidden_lines(source: Source) -> set[str]:
+    """The distinctive lines of the hidden tests: text that must never reach a student."""
+    lines = set()
+    for cell in source.notebook.cells:
+        if is_test(cell) and HIDDEN_MARKER in cell.source:
+            hidden = cell.source.split(HIDDEN_MARKER, 1)[1]
+            lines |= {line.strip() for line in hidden.splitlines() if len(line.strip()) >= 12}
+    return lines
+
+
+def withhold_hidden(text: str, secret: set[str]) -> str:
+    """``text``, or a notice if it quotes a line of a hidden test (the student's code may have
+    read the hidden test from the kernel and put it into an error message)."""
+    squeezed = " ".join(text.split())
+    if any(line in text or " ".join(line.split()) in squeezed for line in secret):
+        return "(message withheld by the grader: it quoted a hidden test)"
+    return text
+
+
+def _with_probes(nb: nbformat.NotebookNode, test_cells: dict[str, int],
+                 probes: dict[str, Probe]) -> tuple[nbformat.NotebookNode, dict[str, int], set[int]]:
+    """The notebook with each probe cell right after its test cell; new test and probe indices."""
+    by_index = {index: gid for gid, index in test_cells.items()}
+    cells, new_tests, probe_cells = [], {}, set()
+    for index, cell in enumerate(nb.cells):
+        if index in by_index:
+            new_tests[by_index[index]] = len(cells)
+        cells.append(cell)
+        probe = probes.get(by_index.get(index))
+        if probe is not None:
+            probe_cells.add(len(cells))
+            cells.append(nbformat.v4.new_code_cell(probe.code))
+    out = nbformat.v4.new_notebook(cells=cells)
+    out.metadata = nb.metadata
+    return out, new_tests, probe_cells
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Limits = Limits(),
-                   hide: tuple[str, ...] = ()) -> NotebookResult:
+                   hide: tuple[str, ...] = (), use_probes: bool = True) -> NotebookResult:
     """Grade the notebook at ``path`` as ``student``'s submission of ``assignment``. Never raises
-    for a bad submission: the result carries the reason and scores zero."""
+    for a bad submission: the result carries the reason and scores zero. ``use_probes=False``
+    trusts the in-kernel tests alone (only to show what the probes add)."""
     result = NotebookResult(student=student, assignment=assignment, notebook=f"{assignment}.ipynb")
     try:
         source = load_source(assignment)
@@ -129,23 +171,35 @@ def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Li
 
     assembled = assemble(source.notebook, source.released, submission)
     result.flags = assembled.flags
-    run = run_notebook(assembled.notebook, limits, hide=hide)
+    probes = probes_for(assignment, source.notebook) if use_probes else {}
+    notebook, test_cells, probe_cells = _with_probes(assembled.notebook, assembled.test_cells, probes)
+    run = run_notebook(notebook, limits, hide=hide, collect=tuple(p.filename for p in probes.values()))
     result.seconds = round(run.seconds, 2)
     outcomes = {o.index: o for o in run.outcomes}
     missing = CellOutcome(index=-1, status="not_run")
     for test in result.tests:
-        outcome = outcomes.get(assembled.test_cells[test.grade_id], missing)
+        outcome = outcomes.get(test_cells[test.grade_id], missing)
         if outcome.ok:
             test.points, test.message = test.max_points, ""
         else:
             test.points, test.message = 0.0, _message(outcome, run.problem)
-    for index, cell in enumerate(assembled.notebook.cells):
+        probe = probes.get(test.grade_id)
+        if probe is not None and test.passed:
+            mismatch = probe.check(run.files.get(probe.filename))
+            if mismatch:
+                test.points, test.message = 0.0, mismatch
+                result.flags.append(f"{test.grade_id} passed in the notebook but not the grader's own check")
+    for index, cell in enumerate(notebook.cells):
         outcome = outcomes.get(index)
-        if outcome and outcome.status in {"error", "timeout", "died"} and not is_test(cell):
+        if (outcome and outcome.status in {"error", "timeout", "died"} and not is_test(cell)
+                and index not in probe_cells and outcome.ename != "NotImplementedError"):
             first = cell.source.strip().splitlines()[0][:80] if cell.source.strip() else "(empty cell)"
-            if outcome.ename != "NotImplementedError":
-                result.answer_errors.append(f"cell starting {first!r}: {_message(outcome, run.problem)}")
+            result.answer_errors.append(f"cell starting {first!r}: {_message(outcome, run.problem)}")
     if run.problem:
         result.flags.append(run.problem)
+    secret = hidden_lines(source)
+    for test in result.tests:
+        test.message = withhold_hidden(test.message, secret)
+    result.answer_errors = [withhold_hidden(text, secret) for text in result.answer_errors]
     result.score = sum(t.points for t in result.tests)
     return result

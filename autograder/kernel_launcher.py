@@ -2,7 +2,7 @@
 
 Used as the ``argv`` of the sandbox kernelspec that ``sandbox`` writes for each job::
 
-    python -m autograder.kernel_launcher --workdir DIR --memory-mb N [--hide PATH ...] -f CONNECTION_FILE
+    python -m autograder.kernel_launcher --workdir DIR --memory-mb N [--uid UID] [--hide PATH ...] -f CONNECTION_FILE
 
 Before the kernel starts, this process moves into the job's empty working folder and limits
 its address space (memory), the size of any file it writes, and its open files. When grading
@@ -11,8 +11,10 @@ runs as root it also
 1. enters a private mount namespace and mounts an empty read-only folder over every hidden
    path (the course's ``solutions/``, ``autograder/`` with the submissions and the gradebook,
    ``tests/``, ``.git/``, and any ``--hide`` path), so that student code cannot read them;
-2. drops to the unprivileged user ``nobody``, so that student code cannot write to the course
-   files, signal or trace the grader, and a fork bomb meets a process limit. If the Python
+2. drops to an unprivileged user: ``--uid``, a user id of its own for every notebook being
+   graded (``nobody`` if not given), so that student code cannot write to the course files,
+   signal or trace the grader or another student's kernel graded at the same time, nor read
+   its files; and a fork bomb meets a process limit. If the Python
    installation sits below a folder ``nobody`` may not enter (``/root``, say), that folder is
    replaced, inside the namespace only, by one through which the installation is reachable.
 """
@@ -104,16 +106,16 @@ def isolate_filesystem(workdir: str, extra_hidden: list[str]) -> None:
         _hide(path)
 
 
-def drop_privileges() -> None:
+def drop_privileges(uid: int = NOBODY_UID) -> None:
     if os.geteuid() != 0:
         return
     os.setgroups([])
-    os.setgid(NOBODY_GID)
-    os.setuid(NOBODY_UID)
+    os.setgid(NOBODY_GID if uid == NOBODY_UID else uid)
+    os.setuid(uid)
 
 
-def _hand_connection_file_to_nobody(kernel_args: list[str], workdir: str) -> list[str]:
-    """jupyter_client writes the connection file readable by its owner only: copy it for nobody."""
+def _hand_connection_file_to(uid: int, kernel_args: list[str], workdir: str) -> list[str]:
+    """jupyter_client writes the connection file readable by its owner only: copy it for ``uid``."""
     if "-f" not in kernel_args:
         return kernel_args
     index = kernel_args.index("-f") + 1
@@ -122,7 +124,7 @@ def _hand_connection_file_to_nobody(kernel_args: list[str], workdir: str) -> lis
     copy = os.path.join(workdir, ".kernel-connection.json")
     with open(copy, "w") as handle:
         handle.write(content)
-    os.chown(copy, NOBODY_UID, NOBODY_GID)
+    os.chown(copy, uid, uid if uid != NOBODY_UID else NOBODY_GID)
     os.chmod(copy, 0o600)
     return kernel_args[:index] + [copy] + kernel_args[index + 1:]
 
@@ -131,16 +133,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--memory-mb", type=int, required=True)
+    parser.add_argument("--uid", type=int, default=NOBODY_UID)
     parser.add_argument("--hide", action="append", default=[])
     args, kernel_args = parser.parse_known_args()
     os.chdir(args.workdir)
     if os.geteuid() == 0:
-        kernel_args = _hand_connection_file_to_nobody(kernel_args, args.workdir)
+        kernel_args = _hand_connection_file_to(args.uid, kernel_args, args.workdir)
         try:
             isolate_filesystem(args.workdir, args.hide)
         except OSError as err:  # no namespaces here: refuse to run student code as root
             sys.exit(f"grading sandbox unavailable: {err}")
-        drop_privileges()
+        drop_privileges(args.uid)
     apply_limits(args.memory_mb)
     from ipykernel.kernelapp import launch_new_instance
 

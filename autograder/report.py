@@ -61,6 +61,24 @@ def format_class_table(results: list[NotebookResult]) -> str:
     return "\n".join(out)
 
 
+def format_test_table(results: list[NotebookResult]) -> str:
+    """One row per test of each assignment: how many graded submissions passed it, mean points."""
+    rows = []
+    for assignment in sorted({r.assignment for r in results}):
+        graded = [r for r in results if r.assignment == assignment and not r.error]
+        tests = next((r.tests for r in results if r.assignment == assignment and r.tests), [])
+        for index, test in enumerate(tests):
+            points = [r.tests[index].points for r in graded if len(r.tests) > index]
+            passed = sum(1 for r in graded if len(r.tests) > index and r.tests[index].passed)
+            mean = sum(points) / len(points) if points else 0.0
+            rows.append([assignment, test.grade_id, "hidden" if test.hidden else "visible",
+                         f"{passed}/{len(graded)}", f"{mean:.2f}/{test.max_points:g}"])
+    header = ["assignment", "test", "kind", "passed", "mean points"]
+    widths = [max(len(x) for x in col) for col in zip(header, *rows)]
+    fmt = lambda row: "  ".join(x.ljust(w) for x, w in zip(row, widths))  # noqa: E731
+    return "\n".join([fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+
+
 def write_csv(results: list[NotebookResult], folder: Path) -> tuple[Path, Path]:
     """scores.csv (one row per submission) and tests.csv (one row per test of each submission)."""
     folder.mkdir(parents=True, exist_ok=True)

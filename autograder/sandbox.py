@@ -3,22 +3,29 @@
 The grading process calls :func:`run_notebook`. It writes the notebook into a private job
 folder and starts a *worker* (``python -m autograder.sandbox JOB``) in a new process session.
 The worker starts a kernel through ``autograder.kernel_launcher`` (empty working folder,
-memory and file-size limits, the unprivileged user when grading runs as root), runs the cells
+memory and file-size limits, a user id of its own when grading runs as root), runs the cells
 one by one with a per-cell and a per-notebook time limit, caps what each cell may print, and
 writes one outcome per cell to ``JOB/result.json``. The worker makes itself the "subreaper" of
 everything the kernel starts, so that on the way out it can kill every process the
-submission forked, even ones that detached themselves. The grading process only ever reads
-that JSON file: nothing the submission does can reach its memory.
+submission forked, even ones that detached themselves; and it ends (killing them) when the
+grading process dies, so a grader killed with ``kill -9`` leaves no kernel behind. A cell over
+its time limit is interrupted and the next cell runs. The grading process only ever reads that
+JSON file and, if asked, named files from the working folder (never following links): nothing
+the submission does can reach its memory.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import fcntl
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import secrets
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -27,7 +34,8 @@ from pathlib import Path
 import nbformat
 
 KERNEL_NAME = "course-sandbox"
-NOBODY = 65534
+FIRST_UID, UID_SLOTS = 2_000_000_000, 4096   # user ids of kernels, one per notebook being graded
+UID_LOCKS = Path(tempfile.gettempdir()) / "rnn-grade-uids"
 
 
 @dataclass(frozen=True)
@@ -56,17 +64,46 @@ class RunResult:
     outcomes: list[CellOutcome] = field(default_factory=list)
     problem: str = ""                   # a notebook-level problem (kernel died, time limit...)
     seconds: float = 0.0
+    files: dict[str, bytes] = field(default_factory=dict)   # the ``collect`` files the notebook wrote
 
 
 # --------------------------------------------------------------------------------------------
 # The grading process's side
 
 
-def _kernelspec(job: Path, workdir: Path, limits: Limits, hide: tuple[str, ...]) -> Path:
+@contextlib.contextmanager
+def kernel_uid():
+    """A user id that no other notebook being graded on this machine holds (any grader process):
+    kernels of different students cannot signal, trace or read each other. Yields None when
+    not root (no user switch is possible; the kernel then runs as the grader's user)."""
+    if os.geteuid() != 0:
+        yield None
+        return
+    UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    start = secrets.randbelow(UID_SLOTS)
+    for step in range(UID_SLOTS):
+        slot = (start + step) % UID_SLOTS
+        handle = open(UID_LOCKS / str(slot), "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        try:
+            yield FIRST_UID + slot
+        finally:
+            handle.close()   # releases the lock
+        return
+    raise RuntimeError("no free kernel user id: too many notebooks graded at once")
+
+
+def _kernelspec(job: Path, workdir: Path, limits: Limits, hide: tuple[str, ...], uid: int | None) -> Path:
     share = job / "share" / "jupyter" / "kernels" / KERNEL_NAME
     share.mkdir(parents=True)
     argv = [sys.executable, "-m", "autograder.kernel_launcher", "--workdir", str(workdir),
             "--memory-mb", str(limits.memory_mb)]
+    if uid is not None:
+        argv += ["--uid", str(uid)]
     for path in hide:
         argv += ["--hide", str(path)]
     argv += ["-f", "{connection_file}"]
@@ -96,30 +133,62 @@ def kernel_environment(workdir: Path) -> dict[str, str]:
     return env
 
 
-def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tuple[str, ...] = ()) -> RunResult:
+MAX_COLLECTED_BYTES = 16 * 2**20
+
+
+def read_untrusted_file(folder: Path, name: str, max_bytes: int = MAX_COLLECTED_BYTES) -> bytes | None:
+    """The content of ``folder/name`` if it is a plain file no larger than ``max_bytes``, else None.
+
+    Student code owns the folder: the name may be a symbolic link (to a secret the grader could
+    read), a FIFO (that would block) or a huge file. None of these are followed or read.
+    """
+    try:
+        fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(max_bytes + 1)[:max_bytes]
+    finally:
+        os.close(fd)
+
+
+def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tuple[str, ...] = (),
+                 collect: tuple[str, ...] = ()) -> RunResult:
     """Execute ``nb`` in a sandboxed worker; return one :class:`CellOutcome` per cell.
 
     ``hide``: further paths (a gradebook file, a folder of submissions) that student code must
     not see, beside the course folders the kernel launcher always hides.
+    ``collect``: names of files the notebook writes into its working folder (the grader's probe
+    outputs) to hand back in :attr:`RunResult.files`; read with :func:`read_untrusted_file`.
     """
+    with kernel_uid() as uid:
+        return _run_notebook(nb, limits, hide, collect, uid)
+
+
+def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str, ...], uid: int | None) -> RunResult:
     job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
     started = time.monotonic()
     try:
         os.chmod(job, 0o700)
         workdir = job / "work"
         workdir.mkdir()
-        if os.geteuid() == 0:
-            os.chown(workdir, NOBODY, NOBODY)
-            os.chmod(job, 0o711)  # nobody may pass through to work/, not list or read the job
+        if uid is not None:
+            os.chown(workdir, uid, uid)
+            os.chmod(workdir, 0o700)
+            os.chmod(job, 0o711)  # the kernel may pass through to work/, not list or read the job
         nbformat.write(nb, job / "notebook.ipynb")
         os.chmod(job / "notebook.ipynb", 0o600)   # it holds the hidden tests
         (job / "limits.json").write_text(json.dumps(asdict(limits)))
-        jupyter_path = _kernelspec(job, workdir, limits, tuple(hide))
+        jupyter_path = _kernelspec(job, workdir, limits, tuple(hide), uid)
         env = kernel_environment(workdir)
         env["JUPYTER_PATH"] = str(jupyter_path)
         env["JUPYTER_RUNTIME_DIR"] = str(job / "runtime")
         worker = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox", str(job)],
+            [sys.executable, "-m", "autograder.sandbox", str(job), str(os.getpid())],
             env=env, cwd=job, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(job / "worker.log", "wb"), start_new_session=True,
         )
@@ -133,11 +202,13 @@ def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tup
         try:
             data = json.loads((job / "result.json").read_text())
         except (OSError, json.JSONDecodeError):
-            log = (job / "worker.log").read_text(errors="replace")[-2000:]
+            log = (job / "worker.log").read_text(errors="replace")[-2000:] if (job / "worker.log").is_file() else ""
             return RunResult(problem=f"the grading worker failed ({log.strip().splitlines()[-1] if log.strip() else 'no log'})",
                              seconds=time.monotonic() - started)
+        files = {name: content for name in collect
+                 if (content := read_untrusted_file(workdir, name)) is not None}
         return RunResult(outcomes=[CellOutcome(**o) for o in data["outcomes"]], problem=data["problem"],
-                         seconds=time.monotonic() - started)
+                         seconds=time.monotonic() - started, files=files)
     finally:
         shutil.rmtree(job, ignore_errors=True)
 
@@ -146,12 +217,17 @@ def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tup
 # The worker's side
 
 
-def _become_subreaper() -> None:
-    PR_SET_CHILD_SUBREAPER = 36
+def _become_subreaper(grader_pid: int) -> None:
+    """Adopt every orphan the kernel leaves, and end (killing them all) if the grader dies."""
+    PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: orphans go to init instead
         pass
+    if os.getppid() != grader_pid:      # the grader died before the signal was armed
+        os._exit(1)
 
 
 def _children(pid: int) -> list[int]:
@@ -215,8 +291,10 @@ def _worker(job: Path) -> None:
                 return None
             return super().output(outs, msg, display_id, cell_index)
 
+    # A cell over its time limit is interrupted and the notebook goes on with the next cell.
     client = Client(nb, timeout=limits.cell_timeout, kernel_name=KERNEL_NAME, allow_errors=True,
-                    startup_timeout=120, record_timing=False,
+                    startup_timeout=120, record_timing=False, interrupt_on_timeout=True,
+                    error_on_timeout={"ename": "Timeout", "evalue": "time limit"},
                     resources={"metadata": {"path": str(job / "work")}})
     deadline = time.monotonic() + limits.notebook_timeout
     workdir = job / "work"
@@ -243,6 +321,10 @@ def _worker(job: Path) -> None:
                                                   "the kernel died while running this cell (a crash, os._exit, or too much memory)")
                     problem = "the kernel died"
                     break
+                if replies.get(index, {}).get("ename") == "Timeout":
+                    outcomes[index] = CellOutcome(index, "timeout", "Timeout",
+                                                  f"the cell ran longer than {client.timeout} s (an infinite loop?)")
+                    continue
                 outcomes[index] = _outcome_of(index, cell, replies.get(index, {}))
     except DeadKernelError:
         problem = problem or "the kernel died"
@@ -264,6 +346,6 @@ def _outcome_of(index: int, cell, reply: dict) -> CellOutcome:
 
 
 if __name__ == "__main__":
-    _become_subreaper()
+    _become_subreaper(int(sys.argv[2]))
     signal.signal(signal.SIGTERM, lambda *_: (kill_descendants(), os._exit(1)))
     _worker(Path(sys.argv[1]))
