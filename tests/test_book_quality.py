@@ -30,6 +30,10 @@ SUMMARY = re.compile(r"^##\s+Summary\s*$", re.M)
 IMG = re.compile(r"<img\b[^>]*>", re.I)
 ATTR = re.compile(r'\b(alt|src)\s*=\s*"([^"]*)"', re.I)
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|svg|gif|webp)$", re.I)
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.M | re.S)
+DRAWS_DATA = re.compile(r"\.(plot|semilogy|semilogx|loglog|scatter|bar|barh|hist|errorbar|imshow|step|fill_between)\(")
+XLABEL = re.compile(r"(set_xlabel\(|\bxlabel\s*[(=])")
+YLABEL = re.compile(r"(set_ylabel\(|\bylabel\s*[(=])")
 HEADING = re.compile(r"<h[1-4]\b[^>]*>(.*?)</h[1-4]>", re.I | re.S)
 
 
@@ -111,6 +115,32 @@ def test_the_classic_papers_are_in_the_bibliography_and_cited():
     uncited = [key for key in CLASSICS if key in keys and key not in cited]
     _report([f"{k}: not in book/references.bib" for k in missing] +
             [f"{k}: cited by no chapter in _toc.yml" for k in uncited], "classic papers missing")
+
+
+def _unlabelled_axes(cell: str) -> list[str]:
+    if not DRAWS_DATA.search(cell):
+        return []
+    return [axis for axis, label in (("x", XLABEL), ("y", YLABEL)) if not label.search(cell)]
+
+
+def test_axis_label_check_catches_a_missing_label():
+    assert _unlabelled_axes("ax.plot(t, y)\nax.set_xlabel('step t')\n") == ["y"]
+    assert _unlabelled_axes("plt.semilogy(g)\nplt.xlabel('k')\nplt.ylabel('norm')\n") == []
+    assert _unlabelled_axes("unr.draw_unrolled(ax, T=4)\n") == []
+
+
+def test_plots_label_both_axes():
+    """A code cell that plots data labels its x and y axes (a cell that only calls a package
+    function to draw a diagram plots no data itself and is not concerned)."""
+    problems = []
+    for stem, _ in toc_chapters():
+        source = chapter_source(stem)
+        for number, cell in enumerate(CODE_CELL.findall(source), start=1):
+            missing = _unlabelled_axes(cell)
+            if missing:
+                first = next((l for l in cell.splitlines() if l.strip() and not l.startswith(("---", " ", "mystnb"))), "")
+                problems.append(f"book/{stem}, code cell {number} ({first.strip()[:60]!r}): no {' or '.join(missing)} axis label")
+    _report(problems, "plots with unlabelled axes (label both axes, with units, e.g. ax.set_xlabel('time step t'))")
 
 
 def _alt_problem(tag: str) -> str | None:
