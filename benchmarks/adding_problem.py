@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     parser.add_argument("--steps", type=int, default=2000, help="Adam steps per run")
     parser.add_argument("--hidden-size", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=50)
-    parser.add_argument("--eval-every", type=int, default=100)
+    parser.add_argument("--eval-every", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=4, help="runs trained in parallel, one process each")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads per process")
@@ -47,13 +47,34 @@ def main(argv=None) -> int:
                          batch_size=args.batch_size, lr=DEFAULT_LR[model], seed=args.seed,
                          eval_every=min(args.eval_every, args.steps))
                for T in args.lengths for model in args.models]
-    configs.sort(key=lambda c: -c.T)  # longest first: the pool stays busy to the end
+    # shortest first: an interrupted run still leaves a usable table (results are written as
+    # each run finishes, with "complete": false until the last one)
+    configs.sort(key=lambda c: (c.T, MODELS.index(c.model)))
     start = time.perf_counter()
     # every run seeds its own generators, so results do not depend on which process ran it
     results = []
+    baseline = {str(T): baseline_mse(T) for T in args.lengths}
+
+    def record_now(complete):
+        rows = sorted(results, key=lambda r: (r["T"], MODELS.index(r["model"])))
+        record = {
+            "command": "python benchmarks/adding_problem.py " + " ".join(sys.argv[1:] if argv is None else argv),
+            "complete": complete,
+            "baseline_mse": BASELINE_MSE,
+            "baseline_mse_measured": baseline,
+            "solved_mse": SOLVED_MSE,
+            "total_seconds": round(time.perf_counter() - start, 1),
+            "machine": {"platform": platform.platform(), "torch": torch.__version__,
+                        "jobs": args.jobs, "threads": args.threads, "cpus": os.cpu_count()},
+            "results": rows,
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(record, indent=1) + "\n")
+        return record
 
     def report(row):  # progress as each run finishes (the order depends on the scheduler)
         results.append(row)
+        record_now(complete=False)
         print(f"[{time.perf_counter() - start:7.1f} s] T={row['T']:4d} {row['model']:5s} test MSE "
               f"{row['test_mse']:.4f} ({'solved' if row['solved'] else 'not solved'}) "
               f"in {row['seconds']:.1f} s", flush=True)
@@ -65,19 +86,8 @@ def main(argv=None) -> int:
     else:
         for config in configs:
             report(train_one(config))
-    results.sort(key=lambda r: (r["T"], MODELS.index(r["model"])))
-    record = {
-        "command": "python benchmarks/adding_problem.py " + " ".join(sys.argv[1:] if argv is None else argv),
-        "baseline_mse": BASELINE_MSE,
-        "baseline_mse_measured": {str(T): baseline_mse(T) for T in args.lengths},
-        "solved_mse": SOLVED_MSE,
-        "total_seconds": round(time.perf_counter() - start, 1),
-        "machine": {"platform": platform.platform(), "torch": torch.__version__,
-                    "jobs": args.jobs, "threads": args.threads, "cpus": os.cpu_count()},
-        "results": results,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=1) + "\n")
+    record = record_now(complete=True)
+    results = record["results"]
     print(results_table(results))
     print(f"wrote {args.out} ({record['total_seconds']} s)")
     return 0
