@@ -1,0 +1,81 @@
+"""Classic mistakes with bidirectional layers and ragged (padded) batches, as the wrong values
+they produce, for :func:`rnncourse.grading.check_array`'s ``mistakes=``.
+
+Shapes follow the exercises: ``X`` (T, B, D) time-major, ``lengths`` (B,), states (T, B, H),
+a parameter triple ``(W_xh, W_hh, b_h)`` per direction.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..numpy_ref.rnn import rnn_forward
+
+
+def reverse_within_lengths(X, lengths):
+    """The right answer: each sequence reversed within its length, padding left at the end."""
+    out = np.array(X, copy=True)
+    for b, n in enumerate(lengths):
+        out[:n, b] = X[:n, b][::-1]
+    return out
+
+
+def reverse_padded_mistakes(X, lengths) -> dict[str, np.ndarray]:
+    return {
+        "You reversed the whole padded array (X[::-1]): the padding moved to the front, so a "
+        "backward RNN would read it first. Reverse each sequence within its own length.": X[::-1],
+    }
+
+
+def bidirectional_mistakes(X, forward_params, backward_params) -> dict[str, np.ndarray]:
+    """Wrong (T, B, 2H) outputs of a bidirectional layer built from ``rnn_forward``."""
+    fwd = rnn_forward(X, None, *forward_params)
+    bwd_reversed = rnn_forward(X[::-1], None, *backward_params)          # step 0 = last input
+    return {
+        "The backward outputs were not flipped back: after running on X[::-1], reverse the "
+        "outputs again so that outputs[t] belongs to input step t.":
+            np.concatenate([fwd, bwd_reversed], axis=-1),
+        "The backward half was run on X in the forward direction: it must read the sequence "
+        "from the end (run on X[::-1], then flip its outputs back).":
+            np.concatenate([fwd, rnn_forward(X, None, *backward_params)], axis=-1),
+        "The halves are in the wrong order: PyTorch's convention is [forward; backward].":
+            np.concatenate([bwd_reversed[::-1], fwd], axis=-1),
+        "Both directions used the forward parameters: the backward direction has its own weights.":
+            np.concatenate([fwd, rnn_forward(X[::-1], None, *forward_params)[::-1]], axis=-1),
+    }
+
+
+def masked_rnn_state_mistakes(X, W_xh, W_hh, b_h, lengths) -> dict[str, np.ndarray]:
+    """Wrong (T, B, H) state sequences of an Elman RNN over a padded batch."""
+    unmasked = rnn_forward(X, None, W_xh, W_hh, b_h)
+    frozen = np.array(unmasked, copy=True)
+    for b, n in enumerate(lengths):
+        frozen[n:, b] = unmasked[n - 1, b]
+    return {
+        "The states at padded steps are not zero: the RNN ran over the padding as if it were "
+        "data. Keep the state unchanged at padded steps and output zeros there.": unmasked,
+        "You kept the state through the padding (good) but the outputs at padded steps must be "
+        "zeros, as pad_packed_sequence returns them.": frozen,
+    }
+
+
+def final_state_mistakes(X, W_xh, W_hh, b_h, lengths) -> dict[str, np.ndarray]:
+    """Wrong (B, H) final states of a padded batch."""
+    return {
+        "This is the state after the padding (the classic outputs[-1] bug): the final state of "
+        "sequence b is its state at step lengths[b] - 1.": rnn_forward(X, None, W_xh, W_hh, b_h)[-1],
+    }
+
+
+def last_real_step_mistakes(outputs, lengths) -> dict[str, np.ndarray]:
+    """Wrong (B, F) read-outs of a padded batch of outputs (T, B, F)."""
+    mistakes = {
+        "You read outputs[-1], the last *padded* step: for sequence b read "
+        "outputs[lengths[b] - 1, b].": outputs[-1],
+        "You read the first step, outputs[0]; the last real step of sequence b is at "
+        "index lengths[b] - 1.": outputs[0],
+    }
+    lengths = np.asarray(lengths)
+    if np.all(lengths >= 2):
+        mistakes["Off by one: step t has index t - 1, so the last real step is lengths[b] - 1, and "
+                 "you read one step earlier."] = outputs[lengths - 2, np.arange(len(lengths))]
+    return mistakes
