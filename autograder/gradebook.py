@@ -37,6 +37,13 @@ runs = Table(
 )
 
 
+def database_url(url: str) -> str:
+    """``url`` with a driver that is installed: a plain ``postgresql://`` URL means psycopg2 here."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg2://" + url.removeprefix("postgresql://")
+    return url
+
+
 @contextlib.contextmanager
 def schema_lock(url: str):
     """Serialise creating the tables and registering assignments among graders sharing one
@@ -44,7 +51,7 @@ def schema_lock(url: str):
     if not url.startswith("postgresql"):
         yield
         return
-    engine = create_engine(url)
+    engine = create_engine(database_url(url))
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(727001)"))
@@ -64,7 +71,7 @@ def open_gradebook(url: str):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     from nbgrader.api import Gradebook
 
-    gb = _retry(lambda: Gradebook(url, course_id="rnn-course"))
+    gb = _retry(lambda: Gradebook(database_url(url), course_id="rnn-course"))
     runs_metadata.create_all(gb.engine)
     return gb
 
