@@ -211,6 +211,9 @@ def tour(browser, site, built_book):
         current[:] = [visit]
         response = page.goto(site + path, wait_until="load")
         visit.status = response.status if response else None
+        if page.locator('meta[http-equiv="refresh" i]').count():  # index.html forwards to the intro
+            page.wait_for_url(lambda url: url != site + path, timeout=10_000)
+            page.wait_for_load_state("load")
         _wait_for_mathjax(page)
         visit.math = page.evaluate(MATH_REPORT)
         images = page.evaluate(IMAGE_REPORT)
