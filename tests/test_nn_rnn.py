@@ -240,3 +240,21 @@ def test_cuda_parity_with_nn_rnn():
     out_s, h_s = scratch(X, lengths=lengths.cuda())
     torch.testing.assert_close(out_s, out_r, **TOL)
     torch.testing.assert_close(h_s, h_r, **TOL)
+
+
+def test_copies_and_conversions_keep_the_cells_bound_to_the_modules_parameters():
+    """deepcopy, .double() and in-place edits: the cells always compute with the module's own parameters."""
+    import copy
+
+    torch.manual_seed(8)
+    original = RNN(3, 4, num_layers=2, bidirectional=True)
+    clone = copy.deepcopy(original).double()
+    X = torch.randn(5, 2, 3, dtype=torch.float64)
+    torch.testing.assert_close(clone(X)[0], original.double()(X)[0], **TOL)
+    with torch.no_grad():
+        clone.weight_hh_l1_reverse.zero_()  # edit the copy only
+    assert not torch.allclose(clone(X)[0], original(X)[0])
+    reference = nn.RNN(3, 4, num_layers=2, bidirectional=True).double()
+    reference.load_state_dict(clone.state_dict())
+    torch.testing.assert_close(clone(X)[0], reference(X)[0], **TOL)
+    assert len(list(original.parameters())) == len(list(reference.parameters())) == 16
