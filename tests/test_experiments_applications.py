@@ -13,6 +13,15 @@ from rnncourse.experiments import text_classification as tc
 from rnncourse.experiments import training_practice as tp
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Small recurrent layers: several threads only contend on a shared CPU (and make these tests slow)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 # --------------------------------------------------------------------------- language model
 def test_ngram_baselines():
     stream = np.array([0, 1] * 500)                       # perfectly predictable from the last symbol
@@ -51,7 +60,7 @@ def test_review_splits_are_disjoint_and_vocab_from_training_only():
 
 def test_tiny_classification_run():
     config = tc.ClassifierConfig(models=["bag of characters", "BiLSTM"], max_train=300, epochs=1,
-                                 embed_size=8, hidden_size=8, dense_size=8, max_len=30)
+                                 embed_size=8, hidden_size=8, dense_size=8, max_len=20)
     results = tc.run(config, progress=False)
     assert set(results["models"]) == {"bag of characters", "BiLSTM"}
     for r in results["models"].values():
