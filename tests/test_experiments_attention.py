@@ -13,6 +13,15 @@ from rnncourse.experiments import attention_transformer as exp
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture
+def one_thread():
+    """Small models train fastest on one thread, and a busy machine cannot stall it."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def test_reverse_task_reverses():
     src, tgt = exp.reverse_task(5, 7, 4, np.random.default_rng(0))
     assert src.shape == tgt.shape == (7, 5)
@@ -40,7 +49,7 @@ def test_seq2seq_runs_on_meta_device():
     assert logits.device.type == "meta" and logits.shape == (5, 3, 7)
 
 
-def test_attention_learns_short_reversal_quickly():
+def test_attention_learns_short_reversal_quickly(one_thread):
     """A few hundred steps of training beat chance (1/8) by far at length 4."""
     model = exp.Seq2Seq(4, hidden_size=32, attention="dot")
     exp.train_seq2seq(model, n_symbols=4, lengths=(4, 4), steps=150, seed=0)

@@ -1,8 +1,18 @@
 """The looking-ahead experiment of the deep/bidirectional chapter, tiny configurations."""
 import numpy as np
+import pytest
 import torch
 
 from rnncourse.experiments import deep_bidirectional as exp
+
+
+@pytest.fixture
+def one_thread():
+    """Small models train fastest on one thread, and a busy machine cannot stall it."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def test_offset_task_targets_are_the_shifted_symbols():
@@ -24,8 +34,7 @@ def test_tagger_shapes_and_meta_device():
     assert out.device.type == "meta" and out.shape == (6, 2, 3, 4)
 
 
-def test_unidirectional_cannot_see_the_future_bidirectional_can():
-    torch.set_num_threads(1)
+def test_unidirectional_cannot_see_the_future_bidirectional_can(one_thread):
     acc = exp.compare_directions(offsets=(0, 2), n_symbols=2, T=8, hidden_size=16, steps=120, seed=0)
     uni, bi = acc["unidirectional"], acc["bidirectional"]
     assert uni[0] > 0.9 and bi[0] > 0.9                     # the present: both
