@@ -346,6 +346,13 @@ def _outcome_of(index: int, cell, reply: dict) -> CellOutcome:
 
 
 if __name__ == "__main__":
+    JOB = Path(sys.argv[1])
+
+    def _grader_died(*_):
+        kill_descendants()
+        shutil.rmtree(JOB, ignore_errors=True)   # nobody is left to read or remove the job
+        os._exit(1)
+
     _become_subreaper(int(sys.argv[2]))
-    signal.signal(signal.SIGTERM, lambda *_: (kill_descendants(), os._exit(1)))
-    _worker(Path(sys.argv[1]))
+    signal.signal(signal.SIGTERM, _grader_died)
+    _worker(JOB)
