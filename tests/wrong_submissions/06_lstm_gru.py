@@ -1,0 +1,96 @@
+"""Classic mistakes in the LSTM/GRU assignment and the feedback each must produce."""
+
+_LSTM_HEAD = (
+    "def lstm_cell_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):\n"
+    "    H = h_prev.shape[1]\n"
+    "    A = x_t @ W_ih.T + h_prev @ W_hh.T + b_ih + b_hh\n"
+)
+
+CASES = [
+    dict(
+        name="forget_gate_on_candidate",
+        answers={"lstm_cell_forward": _LSTM_HEAD + (
+            "    i, f = sigmoid(A[:, :H]), sigmoid(A[:, H:2 * H])\n"
+            "    g, o = np.tanh(A[:, 2 * H:3 * H]), sigmoid(A[:, 3 * H:])\n"
+            "    c_t = i * c_prev + f * g\n"
+            "    return o * np.tanh(c_t), c_t\n")},
+        failing={"test_lstm_cell_forward_visible": "forget gate was applied to the candidate instead of c_prev",
+                 "test_lstm_cell_forward_hidden": "c_t = f * c_prev + i * g"},
+    ),
+    dict(
+        name="lstm_gates_in_order_i_f_o_g",
+        answers={"lstm_cell_forward": _LSTM_HEAD + (
+            "    i, f = sigmoid(A[:, :H]), sigmoid(A[:, H:2 * H])\n"
+            "    o, g = sigmoid(A[:, 2 * H:3 * H]), np.tanh(A[:, 3 * H:])\n"
+            "    c_t = f * c_prev + i * g\n"
+            "    return o * np.tanh(c_t), c_t\n")},
+        failing={"test_lstm_cell_forward_visible": "PyTorch stacks i, f, g, o",
+                 "test_lstm_cell_forward_hidden": "gates in the order i, f, g, o"},
+    ),
+    dict(
+        name="backward_forgets_the_path_through_h",
+        answers={"lstm_cell_backward": (
+            "def lstm_cell_backward(dh_t, dc_t, x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):\n"
+            "    H = h_prev.shape[1]\n"
+            "    A = x_t @ W_ih.T + h_prev @ W_hh.T + b_ih + b_hh\n"
+            "    i, f = sigmoid(A[:, :H]), sigmoid(A[:, H:2 * H])\n"
+            "    g, o = np.tanh(A[:, 2 * H:3 * H]), sigmoid(A[:, 3 * H:])\n"
+            "    tanh_c = np.tanh(f * c_prev + i * g)\n"
+            "    dc = dc_t\n"
+            "    dA = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - g ** 2),\n"
+            "                         dh_t * tanh_c * o * (1 - o)], axis=1)\n"
+            "    return dA @ W_ih, dA @ W_hh, dc * f, dA.T @ x_t, dA.T @ h_prev, dA.sum(axis=0)\n")},
+        failing={"test_lstm_cell_backward_visible": "dc_prev ignores the path through h_t",
+                 "test_lstm_cell_backward_hidden": "c_t reaches the loss directly and through h_t"},
+    ),
+    dict(
+        name="gru_cho_convention",
+        answers={"gru_cell_forward": (
+            "def gru_cell_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):\n"
+            "    H = h_prev.shape[1]\n"
+            "    Gx = x_t @ W_ih.T + b_ih\n"
+            "    r = sigmoid(Gx[:, :H] + h_prev @ W_hh[:H].T + b_hh[:H])\n"
+            "    z = sigmoid(Gx[:, H:2 * H] + h_prev @ W_hh[H:2 * H].T + b_hh[H:2 * H])\n"
+            "    h_tilde = np.tanh(Gx[:, 2 * H:] + (r * h_prev) @ W_hh[2 * H:].T + b_hh[2 * H:])\n"
+            "    return (1 - z) * h_prev + z * h_tilde\n")},
+        failing={"test_gru_cell_forward_visible": "This is Cho et al.'s GRU",
+                 "test_gru_cell_forward_hidden": "gates in the order r, z, n"},
+    ),
+    dict(
+        name="gru_update_gate_swapped",
+        answers={"gru_cell_forward": (
+            "def gru_cell_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):\n"
+            "    H = h_prev.shape[1]\n"
+            "    Gx, Gh = x_t @ W_ih.T + b_ih, h_prev @ W_hh.T + b_hh\n"
+            "    r = sigmoid(Gx[:, :H] + Gh[:, :H])\n"
+            "    z = sigmoid(Gx[:, H:2 * H] + Gh[:, H:2 * H])\n"
+            "    n = np.tanh(Gx[:, 2 * H:] + r * Gh[:, 2 * H:])\n"
+            "    return z * n + (1 - z) * h_prev\n")},
+        failing={"test_gru_cell_forward_visible": "z and 1 - z are swapped",
+                 "test_gru_cell_forward_hidden": "h_t = (1 - z) * n + z * h_prev"},
+    ),
+    dict(
+        name="mapping_keeps_the_notes_gate_order",
+        answers={"seed_to_torch_lstm": (
+            "def seed_to_torch_lstm(W, b):\n"
+            "    H = W['f'].shape[0]\n"
+            "    stacked = np.concatenate([W[k] for k in ('f', 'i', 'C', 'o')])\n"
+            "    bias = np.concatenate([b[k] for k in ('f', 'i', 'C', 'o')])\n"
+            "    return {'weight_ih_l0': stacked[:, H:], 'weight_hh_l0': stacked[:, :H],\n"
+            "            'bias_ih_l0': bias, 'bias_hh_l0': np.zeros_like(bias)}\n")},
+        failing={"test_seed_to_torch_lstm_visible": "course notes' order f, i, C, o",
+                 "test_seed_to_torch_lstm_hidden": "gate order i, f, g, o"},
+    ),
+    dict(
+        name="mapping_doubles_the_bias",
+        answers={"seed_to_torch_lstm": (
+            "def seed_to_torch_lstm(W, b):\n"
+            "    H = W['f'].shape[0]\n"
+            "    stacked = np.concatenate([W[k] for k in ('i', 'f', 'C', 'o')])\n"
+            "    bias = np.concatenate([b[k] for k in ('i', 'f', 'C', 'o')])\n"
+            "    return {'weight_ih_l0': stacked[:, H:], 'weight_hh_l0': stacked[:, :H],\n"
+            "            'bias_ih_l0': bias, 'bias_hh_l0': bias}\n")},
+        failing={"test_seed_to_torch_lstm_visible": "ADDS its two biases",
+                 "test_seed_to_torch_lstm_hidden": "one bias set to zero"},
+    ),
+]
