@@ -1,0 +1,127 @@
+"""Autograding cost per notebook: ``grade_notebook`` against plain execution of the same notebook.
+
+Usage (the committed results came from the first line)::
+
+    python benchmarks/grading_overhead.py                     # every assignment, 3 rounds
+    python benchmarks/grading_overhead.py --assignments 01_why_recurrent --repeats 1 --out /tmp/g
+
+For each assignment two things run side by side, in interleaved rounds:
+
+``plain``  the instructor's notebook (solutions and every test, hidden ones included: the
+           same code the grader runs for a correct submission), executed with nbclient in
+           a fresh ``python3`` kernel in an empty temporary folder;
+``graded`` a correct submission (the released notebook with the solutions typed in)
+           through ``autograder.grading.grade_notebook``: read, rebuild from the source,
+           sandboxed worker and kernel with limits, scoring.
+
+The overhead is the ratio of the medians (target: under 2x). The grader's sandbox run time
+(``NotebookResult.seconds``) is recorded too, so the fixed cost of the sandbox start shows.
+Class throughput with several workers is measured elsewhere; this is one notebook at a time.
+``--device`` is accepted for symmetry with the other benchmarks: notebooks pick their device
+themselves, so on a GPU machine both contenders see the same GPU.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import command, machine, machine_markdown, median, now, write_results  # noqa: E402
+
+from autograder import paths  # noqa: E402
+from autograder.grading import grade_notebook, load_source  # noqa: E402
+from autograder.notebook_io import grade_id, is_solution  # noqa: E402
+
+
+def submission(assignment: str) -> nbformat.NotebookNode:
+    """The released notebook with the instructor's answers typed in (what a good student hands in)."""
+    source = load_source(assignment)
+    answers = {}
+    for cell in source.notebook.cells:
+        if is_solution(cell):
+            lines = [line for line in cell.source.splitlines()
+                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+            answers[grade_id(cell)] = "\n".join(lines)
+    nb = nbformat.from_dict(source.released)
+    for cell in nb.cells:
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
+    return nb
+
+
+def run_plain(assignment: str, timeout: int) -> float:
+    """Seconds to execute the instructor's notebook with nbclient, kernel start included."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(paths.source_notebook(assignment), as_version=4)
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": folder}}).execute()
+        return time.perf_counter() - start
+
+
+def run_graded(assignment: str, nb: nbformat.NotebookNode) -> tuple[float, float, float, float]:
+    """Seconds for grade_notebook on a correct submission; also the sandbox's own seconds and the score."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{assignment}.ipynb"
+        nbformat.write(nb, path)
+        start = time.perf_counter()
+        result = grade_notebook(path, assignment, student="benchmark")
+        seconds = time.perf_counter() - start
+    return seconds, result.seconds, result.score, result.max_score
+
+
+def markdown(data: dict) -> str:
+    lines = ["# Autograding cost per notebook", "", machine_markdown(data), "",
+             f"Repeats: {data['repeats']} interleaved rounds, medians of wall-clock seconds.", "",
+             "| assignment | plain nbclient s | grade_notebook s | of which sandbox run s | overhead (x plain) | score |",
+             "|---|---:|---:|---:|---:|---|"]
+    for r in data["rows"]:
+        lines.append(f"| {r['assignment']} | {r['plain_s']:.2f} | {r['graded_s']:.2f} | {r['sandbox_s']:.2f} | "
+                     f"{r['overhead']:.2f} | {r['score']:g}/{r['max_score']:g} |")
+    lines += ["", f"Median overhead over the assignments: {data['median_overhead']:.2f}x (target: under 2x); "
+              f"largest: {data['max_overhead']:.2f}x."]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu", help="recorded with the results (notebooks choose their device)")
+    parser.add_argument("--assignments", nargs="+", default=None, help="default: every assignment")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell for plain execution")
+    parser.add_argument("--out", type=Path, default=None, help="results folder (default benchmarks/results)")
+    args = parser.parse_args(argv)
+    assignments = args.assignments or paths.assignments()
+    rows = []
+    for assignment in assignments:
+        nb = submission(assignment)
+        plain, graded, sandbox = [], [], []
+        for _ in range(args.repeats):  # interleaved: plain then graded in every round
+            plain.append(run_plain(assignment, args.timeout))
+            seconds, sandbox_seconds, score, max_score = run_graded(assignment, nb)
+            graded.append(seconds)
+            sandbox.append(sandbox_seconds)
+        row = {"assignment": assignment, "plain_s": round(median(plain), 3), "graded_s": round(median(graded), 3),
+               "sandbox_s": round(median(sandbox), 3), "overhead": round(median(graded) / median(plain), 3),
+               "score": score, "max_score": max_score, "plain_all_s": [round(x, 3) for x in plain],
+               "graded_all_s": [round(x, 3) for x in graded]}
+        rows.append(row)
+        print(f"{assignment}: plain {row['plain_s']:.2f} s, graded {row['graded_s']:.2f} s, "
+              f"overhead {row['overhead']:.2f}x, score {score:g}/{max_score:g}", flush=True)
+    overheads = [r["overhead"] for r in rows]
+    data = {"benchmark": "grading_overhead", "command": command(), "date": now(), "machine": machine(args.device),
+            "repeats": args.repeats, "rows": rows, "median_overhead": round(median(overheads), 3),
+            "max_overhead": round(max(overheads), 3)}
+    print("wrote", *write_results("grading_overhead", data, markdown(data), args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,187 @@
+"""Model speed: the course's scratch RNN, LSTM and GRU against nn.RNN/LSTM/GRU (and NumPy), forward + backward.
+
+Usage (the committed results came from the first line)::
+
+    python benchmarks/model_speed.py                      # CPU, 1 thread, three sizes, ~5 min
+    python benchmarks/model_speed.py --device cuda --threads 16 --no-numpy
+    python benchmarks/model_speed.py --sizes small --repeats 2 --out /tmp/speed   # a quick look
+
+For every size (T, B, D, H) and model it times one forward and backward pass (loss = sum of the
+outputs; gradients of the inputs and of every weight) of each contender, all contenders
+interleaved in the same rounds, and reports medians, the ratio to the torch.nn module and the
+achieved GFLOP/s against the machine's float32 matmul peak, measured here with one large
+matrix product. FLOPs count the matrix products only: a layer with G gates does
+2 T B (D + H) G H multiply-adds-as-two in the forward pass and twice that in the backward pass.
+
+The default is one CPU thread and the process's CPU time, because the machines this was written
+on are shared: CPU time does not count the time spent waiting for a core. Use ``--clock wall``
+and more threads on a quiet machine; on CUDA the wall clock is used after a synchronisation.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _threads_from_argv(argv: list[str]) -> str:
+    """The ``--threads`` value, read before NumPy is imported (BLAS reads its thread count once)."""
+    for i, arg in enumerate(argv):
+        if arg == "--threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return "1"
+
+
+# NumPy's OpenBLAS starts one busy-waiting thread per core; on a shared machine they spin
+# against other processes (measured here: a 35 ms NumPy RNN pass took 10 s of wall time with
+# 2 threads under load). Give BLAS the same thread count as torch.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, _threads_from_argv(sys.argv))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import command, machine, machine_markdown, median, now, side_by_side, synchronize, write_results  # noqa: E402
+
+from rnncourse.nn import GRU, LSTM, RNN  # noqa: E402
+from rnncourse.nn.fast_lstm import FastLSTM  # noqa: E402
+from rnncourse.numpy_ref import gru as np_gru, lstm as np_lstm, rnn as np_rnn  # noqa: E402
+
+SIZES = {  # name: (T, B, D, H)
+    "small": (20, 8, 16, 32),
+    "default": (100, 32, 64, 256),
+    "large": (50, 64, 128, 512),
+}
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+TORCH_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+SCRATCH = {"rnn": {"scratch": RNN}, "lstm": {"scratch": LSTM, "scratch fast": FastLSTM}, "gru": {"scratch": GRU}}
+
+
+def flops(model: str, T: int, B: int, D: int, H: int) -> float:
+    """Matrix-product FLOPs of one forward + backward pass (forward: 2 T B (D+H) G H; backward twice that)."""
+    return 3 * 2 * T * B * (D + H) * GATES[model] * H
+
+
+def measure_peak(n: int, repeats: int, device: str, clock: str) -> float:
+    """GFLOP/s of an n x n float32 matrix product, the best this machine does on dense work."""
+    a = torch.randn(n, n, device=device)
+    b = torch.randn(n, n, device=device)
+    times = side_by_side({"matmul": lambda: a @ b}, repeats, device, clock)["matmul"]
+    return 2 * n ** 3 / median(times) / 1e9
+
+
+def torch_step(module: nn.Module, X: torch.Tensor):
+    def step():
+        module.zero_grad(set_to_none=True)
+        X.grad = None
+        out, _ = module(X)
+        out.sum().backward()
+    return step
+
+
+def numpy_step(model: str, reference: nn.Module, X: torch.Tensor):
+    """NumPy forward + backward (numpy_ref) with the same weights, dtype and loss as torch."""
+    W_ih, W_hh, b_ih, b_hh = (p.detach().cpu().numpy() for p in
+                              (reference.weight_ih_l0, reference.weight_hh_l0, reference.bias_ih_l0, reference.bias_hh_l0))
+    Xn = X.detach().cpu().numpy()
+
+    def step():
+        if model == "rnn":
+            Hs = np_rnn.rnn_forward(Xn, None, W_ih, W_hh, b_ih + b_hh)
+            np_rnn.rnn_backward(np.ones_like(Hs), Xn, Hs, None, W_ih, W_hh)
+        elif model == "lstm":
+            Hs, _, caches = np_lstm.lstm_forward(Xn, None, None, W_ih, W_hh, b_ih, b_hh)
+            np_lstm.lstm_backward(np.ones_like(Hs), caches)
+        else:
+            Hs, cache = np_gru.gru_forward(Xn, None, W_ih, W_hh, b_ih, b_hh)
+            np_gru.gru_backward(np.ones_like(Hs), cache)
+    return step
+
+
+def run_size(name: str, args, device: str) -> list[dict]:
+    T, B, D, H = SIZES[name]
+    rows = []
+    for model in args.models:
+        torch.manual_seed(0)
+        reference = TORCH_MODULES[model](D, H).to(device)
+        contenders = {"torch.nn": reference}
+        for label, cls in SCRATCH[model].items():
+            module = cls(D, H).to(device)
+            module.load_state_dict(reference.state_dict())
+            contenders[label] = module
+        X = torch.randn(T, B, D, device=device, requires_grad=True)
+        steps = {label: torch_step(m, X) for label, m in contenders.items()}
+        if args.numpy and device == "cpu" and name in args.numpy_sizes:
+            steps["numpy"] = numpy_step(model, reference, X)
+        times = side_by_side(steps, args.repeats, device, args.clock)
+        base = median(times["torch.nn"])
+        work = flops(model, T, B, D, H)
+        for label, ts in times.items():
+            m = median(ts)
+            rows.append({"size": name, "T": T, "B": B, "D": D, "H": H, "model": model, "implementation": label,
+                         "median_ms": round(m * 1e3, 3), "min_ms": round(min(ts) * 1e3, 3),
+                         "max_ms": round(max(ts) * 1e3, 3), "repeats": len(ts),
+                         "ratio_to_torch_nn": round(m / base, 3), "gflop": round(work / 1e9, 4),
+                         "gflops_per_s": round(work / m / 1e9, 2),
+                         "percent_of_peak": round(100 * work / m / 1e9 / args.peak_gflops, 1)})
+        print(f"{name:8s} {model:5s} " + "  ".join(f"{label}: {median(ts) * 1e3:.1f} ms" for label, ts in times.items()),
+              flush=True)
+    return rows
+
+
+def markdown(data: dict) -> str:
+    lines = ["# Model speed: forward + backward", "", machine_markdown(data), "",
+             f"Threads: {data['threads']}; clock: {data['clock']}; repeats: {data['repeats']} interleaved rounds, medians.",
+             f"Matmul peak (float32, {data['peak_size']}x{data['peak_size']}): {data['peak_gflops']:.1f} GFLOP/s.", "",
+             "| size (T, B, D, H) | model | implementation | median ms | x torch.nn | GFLOP/s | % of peak |",
+             "|---|---|---|---:|---:|---:|---:|"]
+    for r in data["rows"]:
+        lines.append(f"| {r['size']} ({r['T']}, {r['B']}, {r['D']}, {r['H']}) | {r['model']} | {r['implementation']} | "
+                     f"{r['median_ms']:.1f} | {r['ratio_to_torch_nn']:.2f} | {r['gflops_per_s']:.1f} | {r['percent_of_peak']:.0f} |")
+    target = [r for r in data["rows"] if r["size"] == "default" and r["model"] == "lstm" and r["implementation"] != "torch.nn"]
+    if target:
+        lines += ["", "Target: a scratch LSTM within 1.25x of nn.LSTM at the default size on CPU. Measured: "
+                  + ", ".join(f"{r['implementation']} {r['ratio_to_torch_nn']:.2f}x" for r in target) + "."]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("--models", nargs="+", default=list(GATES), choices=list(GATES))
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    parser.add_argument("--clock", choices=["process", "wall"], default=None,
+                        help="default: process CPU time for 1 CPU thread, else wall")
+    parser.add_argument("--numpy", action=argparse.BooleanOptionalAction, default=True, help="also time the NumPy references")
+    parser.add_argument("--numpy-sizes", nargs="+", default=["small", "default"], choices=list(SIZES))
+    parser.add_argument("--peak-size", type=int, default=2048)
+    parser.add_argument("--out", type=Path, default=None, help="results folder (default benchmarks/results)")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    device = args.device
+    if args.clock is None:
+        args.clock = "process" if device == "cpu" and args.threads == 1 else "wall"
+    if device.startswith("cuda") and args.clock == "process":
+        parser.error("--clock process cannot time GPU work; use --clock wall")
+    args.peak_gflops = measure_peak(args.peak_size, max(3, args.repeats), device, args.clock)
+    print(f"matmul peak: {args.peak_gflops:.1f} GFLOP/s", flush=True)
+    rows = [row for size in args.sizes for row in run_size(size, args, device)]
+    synchronize(device)
+    data = {"benchmark": "model_speed", "command": command(), "date": now(), "machine": machine(device),
+            "threads": args.threads, "clock": args.clock, "repeats": args.repeats, "dtype": "float32",
+            "peak_size": args.peak_size, "peak_gflops": round(args.peak_gflops, 2), "rows": rows}
+    name = "model_speed" if device == "cpu" else f"model_speed_{device.split(':')[0]}"
+    paths = write_results(name, data, markdown(data), args.out)
+    print("wrote", *paths)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
