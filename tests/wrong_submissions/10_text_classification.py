@@ -1,0 +1,62 @@
+"""Classic mistakes in the text-classification assignment and the feedback each must produce."""
+
+CASES = [
+    dict(
+        name="batch_first_padding",
+        answers={"pad_batch_ids": (
+            "def pad_batch_ids(sequences, pad_id=0):\n"
+            "    lengths = torch.tensor([len(s) for s in sequences])\n"
+            "    ids = torch.full((len(sequences), int(lengths.max())), pad_id, dtype=torch.long)\n"
+            "    for b, s in enumerate(sequences):\n"
+            "        ids[b, :len(s)] = torch.tensor(s)\n"
+            "    return ids, lengths\n")},
+        failing={"test_pad_batch_ids_visible": "batch-first", "test_pad_batch_ids_hidden": "batch-first"},
+    ),
+    dict(
+        name="no_packing",
+        answers={"final_states": (
+            "def final_states(rnn, embedded, lengths):\n"
+            "    _, state = rnn(embedded)\n"
+            "    h_n = state[0] if isinstance(state, tuple) else state\n"
+            "    if rnn.bidirectional:\n"
+            "        return torch.cat([h_n[-2], h_n[-1]], dim=-1)\n"
+            "    return h_n[-1]\n")},
+        failing={"test_final_states_visible": "did not pack", "test_final_states_hidden": "did not pack"},
+    ),
+    dict(
+        name="last_padded_output",
+        answers={"final_states": (
+            "def final_states(rnn, embedded, lengths):\n"
+            "    outputs, _ = rnn(embedded)\n"
+            "    return outputs[-1]\n")},
+        failing={"test_final_states_visible": "last PADDED step", "test_final_states_hidden": "did not pack"},
+    ),
+    dict(
+        name="directions_swapped",
+        answers={"final_states": (
+            "def final_states(rnn, embedded, lengths):\n"
+            "    packed = pack_padded_sequence(embedded, lengths.cpu(), enforce_sorted=False)\n"
+            "    _, state = rnn(packed)\n"
+            "    h_n = state[0] if isinstance(state, tuple) else state\n"
+            "    if rnn.bidirectional:\n"
+            "        return torch.cat([h_n[-1], h_n[-2]], dim=-1)\n"
+            "    return h_n[-1]\n")},
+        failing={"test_final_states_hidden": "wrong order"},
+    ),
+    dict(
+        name="softmax_over_batch",
+        answers={"classify": (
+            "def classify(embedding, rnn, dense, out, ids, lengths):\n"
+            "    h = final_states(rnn, embedding(ids), lengths)\n"
+            "    return torch.softmax(out(torch.relu(dense(h))), dim=0)\n")},
+        failing={"test_classify_visible": "batch axis", "test_classify_hidden": "batch axis"},
+    ),
+    dict(
+        name="returns_logits",
+        answers={"classify": (
+            "def classify(embedding, rnn, dense, out, ids, lengths):\n"
+            "    h = final_states(rnn, embedding(ids), lengths)\n"
+            "    return out(torch.relu(dense(h)))\n")},
+        failing={"test_classify_visible": "apply the softmax", "test_classify_hidden": "apply the softmax"},
+    ),
+]
