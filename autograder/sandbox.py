@@ -35,7 +35,7 @@ import nbformat
 
 KERNEL_NAME = "course-sandbox"
 FIRST_UID, UID_SLOTS = 2_000_000_000, 4096   # user ids of kernels, one per notebook being graded
-UID_LOCKS = Path(tempfile.gettempdir()) / "rnn-grade-uids"
+UID_LOCKS = Path("/tmp/rnn-grade-uids")       # one place for every grader on the machine
 
 
 @dataclass(frozen=True)
@@ -217,8 +217,9 @@ def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str,
 # The worker's side
 
 
-def _become_subreaper(grader_pid: int) -> None:
-    """Adopt every orphan the kernel leaves, and end (killing them all) if the grader dies."""
+def _become_subreaper(grader_pid: int) -> bool:
+    """Adopt every orphan the kernel leaves, and get SIGTERM if the grader dies. False if the
+    grader is already gone."""
     PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -226,8 +227,7 @@ def _become_subreaper(grader_pid: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: orphans go to init instead
         pass
-    if os.getppid() != grader_pid:      # the grader died before the signal was armed
-        os._exit(1)
+    return os.getppid() == grader_pid   # else the grader died before the signal was armed
 
 
 def _children(pid: int) -> list[int]:
@@ -353,6 +353,7 @@ if __name__ == "__main__":
         shutil.rmtree(JOB, ignore_errors=True)   # nobody is left to read or remove the job
         os._exit(1)
 
-    _become_subreaper(int(sys.argv[2]))
     signal.signal(signal.SIGTERM, _grader_died)
+    if not _become_subreaper(int(sys.argv[2])):
+        _grader_died()
     _worker(JOB)

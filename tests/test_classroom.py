@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,13 +66,25 @@ def _class(folder: Path) -> dict[str, tuple[float, str]]:
     return expected
 
 
-def _grade(work: Path, *extra: str, timeout: float = 600) -> subprocess.Popen:
+def _grade(work: Path, *extra: str, tmp: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "autograder", "grade", "--submitted", str(work / "submitted"),
                "--db", f"sqlite:///{work / 'gradebook.db'}", "--autograded", str(work / "autograded"),
                "--feedback", str(work / "feedback"), "--reports", str(work / "reports"),
                "--cell-timeout", "60", "--notebook-timeout", "300", *extra]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+                            start_new_session=True, env=dict(os.environ, TMPDIR=tmp))
+
+
+def _processes_with(text: str) -> list[int]:
+    """Processes whose command line mentions ``text``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and text.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
+                found.append(int(entry))
+        except OSError:
+            pass
+    return found
 
 
 def _recorded(db: Path) -> list[tuple]:
@@ -98,7 +112,9 @@ def graded_class(tmp_path_factory):
     expected = _class(work / "submitted")
     db = work / "gradebook.db"
 
-    first = _grade(work, "--workers", "2")
+    tmp = tempfile.mkdtemp(prefix="rnn-class-tmp-")   # the graders' job folders go here
+    os.chmod(tmp, 0o755)
+    first = _grade(work, "--workers", "2", tmp=tmp)
     deadline = time.monotonic() + 600
     while len(_recorded(db)) < 6 and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -106,14 +122,24 @@ def graded_class(tmp_path_factory):
     first.wait()
     at_kill = {student for student, _ in _recorded(db)}
     assert 0 < len(at_kill) < len(expected), f"the kill did not land half-way ({len(at_kill)} recorded)"
+    # The sandbox workers notice that the grader died: they kill their kernels and clean up.
+    deadline = time.monotonic() + 60
+    while (list(Path(tmp).glob("rnn-grade-*")) or _processes_with(tmp)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = [p.name for p in Path(tmp).glob("rnn-grade-*")], _processes_with(tmp)
+    shutil.rmtree(tmp, ignore_errors=True)
+    assert left == ([], []), f"the killed grader left job folders or processes behind: {left}"
+    tmp = tempfile.mkdtemp(prefix="rnn-class-tmp-")
+    os.chmod(tmp, 0o755)
 
-    second = _grade(work, "--workers", "2")
+    second = _grade(work, "--workers", "2", tmp=tmp)
     out2, _ = second.communicate(timeout=900)
     assert second.returncode == 0, out2[-3000:]
     grades_after_second = _grades(db)
-    third = _grade(work, "--workers", "2")
+    third = _grade(work, "--workers", "2", tmp=tmp)
     out3, _ = third.communicate(timeout=900)
     assert third.returncode == 0, out3[-3000:]
+    shutil.rmtree(tmp, ignore_errors=True)
     return dict(work=work, expected=expected, at_kill=at_kill, out2=out2, out3=out3,
                 grades2=grades_after_second, grades3=_grades(db), runs=_recorded(db))
 
