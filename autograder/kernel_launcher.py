@@ -15,7 +15,7 @@ runs as root it also
    graded (``nobody`` if not given), so that student code cannot write to the course files,
    signal or trace the grader or another student's kernel graded at the same time, nor read
    its files; and a fork bomb meets a process limit. If the Python
-   installation sits below a folder ``nobody`` may not enter (``/root``, say), that folder is
+   installation sits below a folder other users may not enter (``/root``, say), that folder is
    replaced, inside the namespace only, by one through which the installation is reachable.
 """
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _make_python_reachable(workdir: str) -> None:
 
 
 def isolate_filesystem(workdir: str, extra_hidden: list[str]) -> None:
-    """Private mount namespace: hide the course's secrets, keep Python reachable for nobody."""
+    """Private mount namespace: hide the course's secrets, keep Python reachable for the kernel's user."""
     import ctypes
 
     if _libc().unshare(CLONE_NEWNS) != 0:
