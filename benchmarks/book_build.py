@@ -5,7 +5,8 @@ Usage (the committed results came from the first line)::
     python benchmarks/book_build.py                        # the whole book, ~5-10 min on 2 cores
     python benchmarks/book_build.py --chapters book/notation --out /tmp/bb   # a quick look
 
-The book (``_config.yml``, ``_toc.yml`` and ``book/``) is copied into a temporary folder and
+The book (``_config.yml``, ``_toc.yml``, ``book/`` and the results in ``benchmarks/results/``
+that the performance page plots) is copied into a temporary folder and
 built there with the strict command of the course (``jupyter-book build -W -n --keep-going``),
 so the shared ``_build/`` and its execution cache are never touched. Three builds, in order:
 
@@ -43,6 +44,8 @@ def copy_book(target: Path, chapters: list[str] | None) -> None:
     """The book's sources in ``target``; with ``chapters``, a table of contents of only those."""
     shutil.copy2(ROOT / "_config.yml", target / "_config.yml")
     shutil.copytree(ROOT / "book", target / "book", ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    if (ROOT / "benchmarks" / "results").is_dir():  # the performance page plots these files
+        shutil.copytree(ROOT / "benchmarks" / "results", target / "benchmarks" / "results")
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     if chapters:  # the chosen chapters, plus the reference pages (glossary, bibliography) they link to
         wanted = [c.removesuffix(".md") for c in chapters]
