@@ -98,7 +98,7 @@ def train_with_remedy(kind="tanh", init="default", T=50, steps=300, lr=1e-2, opt
             break
         grads = [p.grad for p in model.parameters()]
         norms.append(float(torch.sqrt(sum((g ** 2).sum() for g in grads))))
-        losses.append(float(loss))
+        losses.append(loss.item())
         if clip_norm is not None:
             clip_grad_norm_(model.parameters(), clip_norm)
         if clip_value is not None:
