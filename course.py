@@ -66,9 +66,13 @@ def run(args: list[str]) -> int:
     return subprocess.run(args, cwd=ROOT, env=venv_env()).returncode
 
 
+BOOK_ENV = {"RNNCOURSE_TEXT_PROGRESS": "1"}  # static pages: text progress bars, no widgets
+
+
 def cmd_book(extra: list[str]) -> int:
     # -W: warnings are errors, -n: nitpicky references, --keep-going: report them all.
-    return run([str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going", *extra])
+    command = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going", *extra]
+    return subprocess.run(command, cwd=ROOT, env=venv_env() | BOOK_ENV).returncode
 
 
 def cmd_test(extra: list[str]) -> int:

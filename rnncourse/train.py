@@ -15,7 +15,9 @@
   (``ReduceLROnPlateau`` receives the validation loss);
 * **reproducibility**: :func:`seed_everything` seeds Python, NumPy and torch;
 * **device**: batches are moved to ``device`` (the model must already live there);
-* **progress**: a ``tqdm.auto`` bar (a widget in notebooks, text in terminals).
+* **progress**: a ``tqdm.auto`` bar (a widget in notebooks, text in terminals). When the
+  environment variable ``RNNCOURSE_TEXT_PROGRESS`` is set (the book build sets it), the bar is
+  plain text on stdout, because a widget in a static page would need JavaScript from a CDN.
 
 Batches are tuples of tensors (or one tensor). Sequence lengths for packing may travel to
 the device too: the models move them back to the CPU where packing needs them.
@@ -24,7 +26,9 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import random
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +36,15 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm.auto import tqdm as _auto_tqdm
+from tqdm.std import tqdm as _text_tqdm
+
+
+def tqdm(*args, **kwargs):
+    """A progress bar: a widget in live notebooks, text in terminals and in the built book."""
+    if os.environ.get("RNNCOURSE_TEXT_PROGRESS"):
+        return _text_tqdm(*args, file=sys.stdout, ascii=True, **kwargs)
+    return _auto_tqdm(*args, **kwargs)
 
 
 def seed_everything(seed: int) -> None:

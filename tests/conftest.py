@@ -1,6 +1,7 @@
 """Shared fixtures: the grading pipeline's notebooks are graded once, in parallel, per session."""
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -81,7 +82,9 @@ def built_book() -> Path:
     import subprocess
 
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    env = dict(os.environ, RNNCOURSE_TEXT_PROGRESS="1")  # as course.py book: no widget outputs
+    env.pop("MPLBACKEND", None)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         log = (done.stdout + done.stderr)[-6000:]
         pytest.fail(f"the book build failed (exit {done.returncode}):\n{log}")
