@@ -49,7 +49,8 @@ def copy_book(target: Path, chapters: list[str] | None) -> None:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     if chapters:  # the chosen chapters, plus the reference pages (glossary, bibliography) they link to
         wanted = [c.removesuffix(".md") for c in chapters]
-        reference = [p for p in toc.get("parts", []) if p.get("caption") == "Reference"]
+        reference = [{**p, "chapters": [c for c in p["chapters"] if c["file"] not in wanted]}
+                     for p in toc.get("parts", []) if p.get("caption") == "Reference"]
         toc = {"format": toc["format"], "root": toc["root"],
                "parts": [{"caption": "Selected", "chapters": [{"file": c} for c in wanted]}] + reference}
     (target / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))

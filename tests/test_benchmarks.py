@@ -82,3 +82,12 @@ def test_book_build_tiny(tmp_path):
     assert data["execution_total_s"] == pytest.approx(sum(data["chapters"].values()), abs=0.05)
     after = shared_build.stat().st_mtime if shared_build.exists() else None
     assert before == after, "the benchmark must not touch the shared _build/"
+
+
+def test_threads_tiny(tmp_path):
+    """threads.py: one row per thread count, the first row being the reference of the ratios."""
+    data = run_script("threads", tmp_path, "--steps", "1", "--repeats", "2", "--threads", "1", "2")
+    assert [r["threads"] for r in data["rows"]] == [1, 2]
+    for row in data["rows"]:
+        assert row["median_s"] > 0 and len(row["all_s"]) == 2
+    assert data["rows"][0]["ratio_to_1_thread"] == 1.0
