@@ -72,6 +72,6 @@ CASES = [
         answers={"rmse": (
             "def rmse(forecast, truth):\n"
             "    return np.sqrt(np.mean((np.asarray(forecast) - np.asarray(truth)) ** 2, axis=1))\n")},
-        failing={"test_rmse_visible": "has shape (3,), expected (2,)", "test_rmse_hidden": "rmse for N="},
+        failing={"test_rmse_visible": "averaged over the horizon", "test_rmse_hidden": "averaged over the horizon"},
     ),
 ]
