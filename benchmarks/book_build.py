@@ -72,7 +72,9 @@ def build(folder: Path) -> dict:
     seconds = time.perf_counter() - start
     log = done.stdout + done.stderr
     log = re.sub(r"\x1b\[[0-9;]*m", "", log)  # colour codes
-    warnings = [line.strip() for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
+    noise = "Kernel is running over TCP without encryption"  # printed by every kernel, harmless
+    warnings = [line.strip() for line in log.splitlines()
+                if ("WARNING" in line or "ERROR" in line or "timed out" in line) and noise not in line]
     return {"seconds": round(seconds, 2), "returncode": done.returncode, "warnings": warnings[:20],
             "log_tail": log[-1500:] if done.returncode else ""}
 
@@ -89,6 +91,11 @@ def execution_seconds(folder: Path) -> dict[str, float]:
     return seconds
 
 
+def has_code(folder: Path, page: str) -> bool:
+    path = folder / f"{page}.md"
+    return path.is_file() and "{code-cell}" in path.read_text(errors="replace")
+
+
 def markdown(data: dict) -> str:
     b = data["builds"]
     lines = ["# Book build time", "", machine_markdown(data), "",
@@ -103,7 +110,10 @@ def markdown(data: dict) -> str:
     for chapter, seconds in sorted(data["chapters"].items(), key=lambda kv: -kv[1]):
         lines.append(f"| {chapter} | {seconds:.1f} |")
     if data["not_executed"]:
-        lines += ["", "Pages without code (not executed): " + ", ".join(data["not_executed"]) + "."]
+        lines += ["", "Pages without code: " + ", ".join(data["not_executed"]) + "."]
+    if data["failed"]:
+        lines += ["", "Pages with code but no execution record (their execution failed in the cold build, so every "
+                  "later build executes them again): " + ", ".join(data["failed"]) + "."]
     failed = [name for name in ("cold", "cached", "incremental") if b[name]["returncode"]]
     if failed:
         lines += ["", "Builds that failed the strict check: " + ", ".join(failed) + ". First warnings:", ""]
@@ -133,7 +143,8 @@ def main(argv=None) -> int:
         files = toc_files(folder)
         data = {"benchmark": "book_build", "command": command(), "date": now(), "machine": machine(args.device),
                 "toc_files": files, "builds": builds, "chapters": chapters,
-                "not_executed": [f for f in files if f not in chapters],
+                "not_executed": [f for f in files if f not in chapters and not has_code(folder, f)],
+                "failed": [f for f in files if f not in chapters and has_code(folder, f)],
                 "execution_total_s": round(sum(chapters.values()), 2)}
         print("wrote", *write_results("book_build", data, markdown(data), args.out))
     finally:

@@ -120,8 +120,8 @@ def machine_markdown(data: dict) -> str:
     lines = [f"Command: `{data['command']}`", "",
              f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, torch {m.get('torch', '-')}, "
              f"numpy {m['numpy']}, device {m['device']}" + (f" ({m['gpu']})" if "gpu" in m else "") + ".",
-             f"Load average when started (1, 5, 15 min): {m['load_average_1_5_15min']}.",
-             f"Taken: {data['date']}."]
+             f"Load average at the end of the run (1, 5, 15 min): {m['load_average_1_5_15min']}.",
+             f"Finished: {data['date']}."]
     return "\n".join(lines)
 
 
