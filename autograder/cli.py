@@ -93,9 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     _add_limit_options(grade)
     grade.set_defaults(func=cmd_grade)
 
-    lab = sub.add_parser("lab", help="open the exercises in JupyterLab")
-    lab.add_argument("extra", nargs=argparse.REMAINDER, help="further JupyterLab options")
+    lab = sub.add_parser("lab", help="open the exercises in JupyterLab (other options go to JupyterLab)")
     lab.set_defaults(func=cmd_lab)
 
-    args = parser.parse_args(argv)
+    # Only `lab` passes options it does not know on to another program (JupyterLab).
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.extra = unknown
     return args.func(args)
