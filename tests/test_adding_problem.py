@@ -29,7 +29,7 @@ def test_baseline_is_one_sixth():
 def test_irnn_and_lstm_initialisation():
     irnn = AddingModel("irnn", 8)
     torch.testing.assert_close(irnn.rnn.weight_hh_l0, torch.eye(8))
-    assert irnn.rnn.nonlinearity == "relu" and float(irnn.rnn.bias_hh_l0.abs().sum()) == 0
+    assert irnn.rnn.nonlinearity == "relu" and float(irnn.rnn.bias_hh_l0.detach().abs().sum()) == 0
     lstm = AddingModel("lstm", 8)
     torch.testing.assert_close(lstm.rnn.bias_ih_l0[8:16] + lstm.rnn.bias_hh_l0[8:16], torch.ones(8))
     with pytest.raises(ValueError):
