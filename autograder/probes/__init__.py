@@ -22,6 +22,7 @@ function computes the right thing. A probe that does not run (a crash, a time li
 
 A probe file defines ``probes(rng)``, returning ``{test grade id: [(function name, args), ...]}``
 where ``args`` is a tuple of NumPy arrays, Python numbers, strings and lists or tuples of those.
+Results may also be dicts with string keys (compared key by key; extra keys are ignored).
 """
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ def __course_probe(calls, path):
             return {"py": value}
         if type(value) in (list, tuple):
             return {"seq": [encode(item) for item in value], "tuple": type(value) is tuple}
+        if type(value) is dict and all(type(key) is str for key in value):
+            return {"map": {key: encode(item) for key, item in value.items()}}
         torch = sys.modules.get("torch")
         if torch is not None and type(value) in (torch.Tensor, torch.nn.Parameter):
             value = value.detach().cpu().numpy()
@@ -147,6 +150,16 @@ def compare(got, want, what: str) -> str:
             return f"{what} should be a sequence of {len(want['seq'])} items"
         for index, (g, w) in enumerate(zip(got["seq"], want["seq"])):
             reason = compare(g, w, f"item {index} of {what}")
+            if reason:
+                return reason
+        return ""
+    if "map" in want:
+        if "map" not in got or not isinstance(got["map"], dict):
+            return f"{what} should be a dict with keys {', '.join(sorted(want['map']))}"
+        for key, w in want["map"].items():
+            if key not in got["map"]:
+                return f"{what} has no key {key!r}"
+            reason = compare(got["map"][key], w, f"{what}[{key!r}]")
             if reason:
                 return reason
         return ""
