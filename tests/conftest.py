@@ -82,7 +82,9 @@ def built_book() -> Path:
     import subprocess
 
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
-    env = dict(os.environ, RNNCOURSE_TEXT_PROGRESS="1")  # as course.py book: no widget outputs
+    from course import BOOK_ENV  # the same environment as `python3 course.py book`
+
+    env = dict(os.environ, **BOOK_ENV)
     env.pop("MPLBACKEND", None)
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     if done.returncode != 0:
