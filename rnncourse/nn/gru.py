@@ -57,19 +57,8 @@ class GRUCell(CellBase):
         super().__init__()
         if convention not in CONVENTIONS:
             raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
-        self.input_size = input_size
-        self.hidden_size = hidden_size
         self.convention = convention
-        G = self.num_gates * hidden_size
-        self.weight_ih = nn.Parameter(torch.empty(G, input_size))  # (3H, D)
-        self.weight_hh = nn.Parameter(torch.empty(G, hidden_size))  # (3H, H)
-        if bias:
-            self.bias_ih = nn.Parameter(torch.empty(G))  # (3H,)
-            self.bias_hh = nn.Parameter(torch.empty(G))  # (3H,)
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
-        self.reset_parameters()
+        self._create_parameters(input_size, hidden_size, bias)  # weight_ih (3H, D), weight_hh (3H, H)
 
     def forward(self, x_t: Tensor, h_prev: Tensor | None = None) -> Tensor:
         if h_prev is None:

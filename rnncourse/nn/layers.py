@@ -67,12 +67,28 @@ State = Tensor | tuple[Tensor, ...]
 class CellBase(nn.Module):
     """Defaults of the cell protocol for cells whose state is one tensor (B, H).
 
-    Subclasses set ``input_size`` and ``hidden_size``, register ``weight_ih``, ``weight_hh``,
-    ``bias_ih``, ``bias_hh`` and implement ``forward(x_t, state) -> new_state``.
+    Subclasses set ``num_gates``, call ``_create_parameters`` (``weight_ih``, ``weight_hh``,
+    ``bias_ih``, ``bias_hh`` in PyTorch's layout) and implement ``forward(x_t, state) -> new_state``.
     """
 
     input_size: int
     hidden_size: int
+    num_gates: int = 1   # rows of weight_ih per hidden unit: 1 (RNN), 3 (GRU), 4 (LSTM)
+
+    def _create_parameters(self, input_size: int, hidden_size: int, bias: bool) -> None:
+        """Register ``weight_ih`` (G, D), ``weight_hh`` (G, H), ``bias_ih``/``bias_hh`` (G,) or None,
+        with G = num_gates * H stacked in PyTorch's gate order, then initialise them."""
+        self.input_size, self.hidden_size = input_size, hidden_size
+        G = self.num_gates * hidden_size
+        self.weight_ih = nn.Parameter(torch.empty(G, input_size))
+        self.weight_hh = nn.Parameter(torch.empty(G, hidden_size))
+        if bias:
+            self.bias_ih = nn.Parameter(torch.empty(G))
+            self.bias_hh = nn.Parameter(torch.empty(G))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
 
     def hidden(self, state: State) -> Tensor:
         """The output of the cell at this step: the state itself."""

@@ -55,18 +55,7 @@ class LSTMCell(CellBase):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True):
         super().__init__()
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        G = self.num_gates * hidden_size
-        self.weight_ih = nn.Parameter(torch.empty(G, input_size))  # (4H, D)
-        self.weight_hh = nn.Parameter(torch.empty(G, hidden_size))  # (4H, H)
-        if bias:
-            self.bias_ih = nn.Parameter(torch.empty(G))  # (4H,)
-            self.bias_hh = nn.Parameter(torch.empty(G))  # (4H,)
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
-        self.reset_parameters()
+        self._create_parameters(input_size, hidden_size, bias)  # weight_ih (4H, D), weight_hh (4H, H)
 
     def hidden(self, state):
         """The output at this step is h (the first element of the state)."""

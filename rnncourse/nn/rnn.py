@@ -55,18 +55,8 @@ class RNNCell(CellBase):
         super().__init__()
         if nonlinearity not in NONLINEARITIES:
             raise ValueError(f"nonlinearity must be one of {sorted(NONLINEARITIES)}, got {nonlinearity!r}")
-        self.input_size = input_size
-        self.hidden_size = hidden_size
         self.nonlinearity = nonlinearity
-        self.weight_ih = nn.Parameter(torch.empty(hidden_size, input_size))   # (H, D)
-        self.weight_hh = nn.Parameter(torch.empty(hidden_size, hidden_size))  # (H, H)
-        if bias:
-            self.bias_ih = nn.Parameter(torch.empty(hidden_size))  # (H,)
-            self.bias_hh = nn.Parameter(torch.empty(hidden_size))  # (H,)
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
-        self.reset_parameters()
+        self._create_parameters(input_size, hidden_size, bias)  # weight_ih (H, D), weight_hh (H, H)
 
     def forward(self, x_t: Tensor, h_prev: Tensor | None = None) -> Tensor:
         if h_prev is None:
