@@ -14,6 +14,9 @@ def probes(rng):
     def windows(L, window, horizon):
         return ("make_windows", (rng.normal(size=L).cumsum(), window, horizon))
 
+    def sizes(window, horizon):
+        return window + horizon + size(0, 20), window, horizon
+
     def naive(L, season, horizon):
         return ("seasonal_naive", (rng.normal(size=L).cumsum(), season, horizon))
 
@@ -23,8 +26,7 @@ def probes(rng):
     season = size(2, 8)
     return {
         "test_make_windows_visible": [windows(size(12, 20), size(2, 5), size(1, 3))],
-        "test_make_windows_hidden": [windows(2, 1, 1), windows(size(20, 40), size(3, 12), size(2, 12)),
-                                     windows(17, 16, 1)],
+        "test_make_windows_hidden": [windows(2, 1, 1), windows(*sizes(size(3, 12), size(2, 12))), windows(17, 16, 1)],
         "test_seasonal_naive_visible": [naive(size(season, 30), season, size(1, season))],
         "test_seasonal_naive_hidden": [naive(size(season + 1, 30), season, size(season + 1, 3 * season)),
                                        naive(season, season, season), naive(size(1, 6), 1, size(1, 4))],
