@@ -102,6 +102,9 @@ def _message(outcome: CellOutcome, problem: str) -> str:
         return "not answered yet: the function still raises NotImplementedError"
     if name == "NameError":
         return f"{value}: is the function defined above, and did its cell run without error?"
+    if name == "ValueError" and ("matmul" in value or "not aligned" in value):
+        return (f"{name}: {value}. A matrix product got operands whose shapes do not fit: weights are "
+                "stored (out, in), W_xh is (H, D), so a batch of rows computes X_t @ W_xh.T.")
     return f"{name}: {value}" if value else name
 
 

@@ -42,3 +42,13 @@ def test_missing_file_and_unknown_assignment(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), path)
     result = grade_notebook(path, "99_no_such_assignment")
     assert result.score == 0 and "no assignment called '99_no_such_assignment'" in result.error
+
+
+def test_a_shape_error_in_a_matrix_product_is_explained():
+    from autograder.grading import _message
+    from autograder.sandbox import CellOutcome
+
+    outcome = CellOutcome(0, "error", "ValueError", "matmul: Input operand 1 has a mismatch in its core dimension 0")
+    assert "X_t @ W_xh.T" in _message(outcome, "")
+    other = CellOutcome(0, "error", "ValueError", "bad value")
+    assert _message(other, "") == "ValueError: bad value"
