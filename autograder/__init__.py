@@ -28,3 +28,11 @@ How a submission is graded
 
 The instructor's guide is ``autograder/README.md``.
 """
+
+import sys as _sys
+
+# jsonschema (under nbformat) imports the optional package ``rfc3987_syntax`` only to check
+# strings of format "iri", which no notebook schema uses; importing it builds a grammar and costs
+# about 1.6 s, once in the grader and again in every sandbox worker. Marking it absent makes
+# jsonschema skip that one check (``python -X importtime -c "import nbformat"`` shows the cost).
+_sys.modules.setdefault("rfc3987_syntax", None)
