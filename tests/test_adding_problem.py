@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from rnncourse.experiments.adding_problem import (BASELINE_MSE, AddingModel, RunConfig, adding_batch, baseline_mse,
-                                                  results_table, train_one)
+                                                  results_table, select_runs, train_one)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,26 +51,63 @@ def test_gru_learns_a_short_adding_problem():
 def test_script_small_configuration(tmp_path):
     out = tmp_path / "adding.json"
     script = runpy.run_path(str(ROOT / "benchmarks" / "adding_problem.py"))
-    assert script["main"](["--lengths", "6", "12", "--models", "rnn", "lstm", "--steps", "20",
+    assert script["main"](["--lengths", "6", "12", "--models", "rnn", "lstm", "--steps", "20", "--lrs", "1e-3", "1e-2",
                            "--hidden-size", "8", "--jobs", "1", "--out", str(out)]) == 0
     record = json.loads(out.read_text())
-    assert {(r["model"], r["T"]) for r in record["results"]} == {("rnn", 6), ("lstm", 6), ("rnn", 12), ("lstm", 12)}
+    assert sorted((r["model"], r["T"], r["lr"]) for r in record["results"]) == sorted(
+        (m, T, lr) for m in ("rnn", "lstm") for T in (6, 12) for lr in (1e-3, 1e-2))
     for r in record["results"]:
         assert r["steps"] == 20 and r["solved"] == (r["test_mse"] < 0.01) and r["test_mse"] > 0
+        assert r["validation_mse"] > 0 and r["validation_mse"] != r["test_mse"]  # two different held-out sets
     assert set(record["baseline_mse_measured"]) == {"6", "12"}
+    assert record["complete"] is True
     assert "lstm" in results_table(record["results"])
 
 
+def _row(model, T, lr, validation, test):
+    return {"model": model, "T": T, "lr": lr, "validation_mse": validation, "test_mse": test,
+            "solved": test < 0.01}
+
+
+def test_selection_uses_validation_not_test_and_never_picks_a_diverged_run():
+    rows = [_row("lstm", 50, 1e-3, 0.02, 0.001),   # best on test, worse on validation
+            _row("lstm", 50, 1e-2, 0.01, 0.05),
+            _row("rnn", 50, 1e-3, float("inf"), 0.0),  # diverged: never chosen over a finite run
+            _row("rnn", 50, 1e-2, 0.16, 0.16),
+            _row("gru", 10, 1e-3, 0.001, 0.001)]
+    chosen = {(r["model"], r["T"]): r["lr"] for r in select_runs(rows)}
+    assert chosen == {("lstm", 50): 1e-2, ("rnn", 50): 1e-2, ("gru", 10): 1e-3}
+    table = results_table(rows)
+    assert "0.0500 no  1e-02" in table and "0.1600 no  1e-02" in table
+
+
+def _committed():
+    return json.loads((ROOT / "book" / "data" / "adding_problem.json").read_text())
+
+
 def test_committed_results_cover_the_table():
-    """The file the chapter plots: every model at T = 10, 50, 100, and at T = 200 too once the run
-    is marked complete; every row consistent with the script's definitions."""
-    record = json.loads((ROOT / "book" / "data" / "adding_problem.json").read_text())
-    cells = {(r["model"], r["T"]) for r in record["results"]}
-    required = [10, 50, 100] + ([200] if record["complete"] else [])
+    """The file the chapter plots: a complete run, every model at T = 10, 50, 100 and 200 at every
+    learning rate of the grid, every row consistent with the script's definitions."""
+    record = _committed()
+    assert record["complete"] is True
+    runs = {(r["model"], r["T"], r["lr"]) for r in record["results"]}
+    lrs = {r["lr"] for r in record["results"]}
+    assert len(lrs) >= 2
     for model in ("rnn", "irnn", "lstm", "gru"):
-        for T in required:
-            assert (model, T) in cells, (model, T)
+        for T in (10, 50, 100, 200):
+            for lr in lrs:
+                assert (model, T, lr) in runs, (model, T, lr)
     for r in record["results"]:
         assert r["test_mse"] >= 0 and r["solved"] == (r["test_mse"] < record["solved_mse"])
         assert r["curve_mse"][-1] == r["test_mse"] and r["curve_step"][-1] == r["steps"]
+        assert "validation_mse" in r
     assert abs(record["baseline_mse"] - 1 / 6) < 1e-12
+
+
+def test_committed_results_show_the_published_finding():
+    """What the chapter says the table shows: the tanh RNN solves the short task but not the longest
+    one, the LSTM solves every length."""
+    chosen = {(r["model"], r["T"]): r for r in select_runs(_committed()["results"])}
+    longest = max(T for _, T in chosen)
+    assert chosen[("rnn", 10)]["solved"] and not chosen[("rnn", longest)]["solved"]
+    assert all(chosen[("lstm", T)]["solved"] for _, T in chosen)
