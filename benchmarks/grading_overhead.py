@@ -9,7 +9,8 @@ For each assignment two things run side by side, in interleaved rounds:
 
 ``plain``  the instructor's notebook (solutions and every test, hidden ones included: the
            same code the grader runs for a correct submission), executed with nbclient in
-           a fresh ``python3`` kernel in an empty temporary folder;
+           a fresh ``python3`` kernel in an empty temporary folder, with one BLAS/OpenMP
+           thread like the grader's kernels;
 ``graded`` a correct submission (the released notebook with the solutions typed in)
            through ``autograder.grading.grade_notebook``: read, rebuild from the source,
            sandboxed worker and kernel with limits, scoring.
@@ -23,6 +24,7 @@ themselves, so on a GPU machine both contenders see the same GPU.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -55,6 +57,11 @@ def submission(assignment: str) -> nbformat.NotebookNode:
     return nb
 
 
+# The grader's kernels run with one BLAS/OpenMP thread; the plain run gets the same setting, so
+# that the comparison measures the grader's machinery and not a thread count.
+ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
 def run_plain(assignment: str, timeout: int) -> float:
     """Seconds to execute the instructor's notebook with nbclient, kernel start included."""
     from nbclient import NotebookClient
@@ -62,7 +69,8 @@ def run_plain(assignment: str, timeout: int) -> float:
     nb = nbformat.read(paths.source_notebook(assignment), as_version=4)
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": folder}}).execute()
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": folder}}).execute(
+            env=os.environ | ONE_THREAD)
         return time.perf_counter() - start
 
 

@@ -79,7 +79,7 @@ def machine() -> dict:
     cpu = ""
     if os.path.exists("/proc/cpuinfo"):
         cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "system": platform.platform(), "load_average_at_start": load, "user_is_root": os.geteuid() == 0}
 
@@ -120,7 +120,7 @@ def main() -> None:
     lines = [f"# Grading throughput ({args.students} submissions of {A})", "",
              f"Command: `{info['command']}`", "",
              f"Machine: {info['machine']['cpu']}, {info['machine']['cores']} cores, Python {info['machine']['python']},"
-             f" load average at start {info['machine']['load_average_at_start']}", "",
+             f" load average at start (1, 5, 15 min) {info['machine']['load_average_at_start']}", "",
              "| workers | wall time (s) | notebooks per minute | speed-up | median seconds per notebook |",
              "|---|---|---|---|---|"]
     lines += [f"| {r['workers']} | {r['seconds']} | {r['per_minute']} | {r['speedup_vs_first']} | {r['median_notebook_s']} |"

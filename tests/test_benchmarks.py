@@ -39,9 +39,10 @@ def test_model_speed_tiny(tmp_path):
     assert data["peak_gflops"] > 0 and data["clock"] == "process" and data["threads"] == 1
     rows = data["rows"]
     implementations = {(r["model"], r["implementation"]) for r in rows}
-    assert implementations == {("rnn", "torch.nn"), ("rnn", "scratch"), ("rnn", "numpy"),
+    assert implementations == {("rnn", "torch.nn"), ("rnn", "scratch"), ("rnn", "numpy"), ("rnn", "matmuls only"),
                                ("lstm", "torch.nn"), ("lstm", "scratch"), ("lstm", "scratch fast"), ("lstm", "numpy"),
-                               ("gru", "torch.nn"), ("gru", "scratch"), ("gru", "numpy")}
+                               ("lstm", "matmuls only"),
+                               ("gru", "torch.nn"), ("gru", "scratch"), ("gru", "numpy"), ("gru", "matmuls only")}
     for row in rows:
         assert (row["T"], row["B"], row["D"], row["H"]) == (20, 8, 16, 32)
         assert row["repeats"] == 1 and row["median_ms"] > 0 and row["gflops_per_s"] > 0

@@ -24,10 +24,12 @@ input half of every gate does not depend on the recurrence and can be batched ov
 Autograd still records a handful of small operations per step; cuDNN (GPU) and oneDNN (CPU,
 behind ``nn.LSTM``) go further, with the backward pass written by hand, the weight gradients
 computed as a few large GEMMs after the time loop and the element-wise work of a step fused
-into one kernel. ``benchmarks/model_speed.py`` measures how much each step buys. Two further
+into one kernel. ``benchmarks/model_speed.py`` measures how much each step buys. Three further
 steps were measured on the course's 2-core CPU and left out because they were slower there, not
-faster: a hand-written backward pass (weight gradients as GEMMs after the loop, local
-derivatives saved in the forward pass) and compiling this function with ``torch.jit.script``.
+faster: a hand-written backward pass (an ``autograd.Function``: weight gradients as GEMMs after
+the loop, activated gates saved in the forward pass), compiling this function with
+``torch.jit.script``, and compiling the per-step cell with ``torch.compile`` (every one of the
+T calls pays the compiled function's entry cost).
 
 Shapes
 ------
