@@ -116,6 +116,7 @@ def main() -> None:
     for run in info["runs"]:
         run["speedup_vs_first"] = round(base / run["seconds"], 2)
     info["overhead_vs_plain"] = round(info["runs"][0]["median_notebook_s"] / info["plain_execution_s"], 2)
+    info["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     Path(args.out + ".json").write_text(json.dumps(info, indent=1) + "\n")
     lines = [f"# Grading throughput ({args.students} submissions of {A})", "",
              f"Command: `{info['command']}`", "",
