@@ -49,10 +49,10 @@ Padded batches (``lengths``) are left to the teaching LSTM.
 """
 from __future__ import annotations
 
-import math
-
 import torch
-from torch import Tensor, nn
+from torch import Tensor
+
+from .lstm import LSTM
 
 
 def lstm_layer(X: Tensor, h0: Tensor, c0: Tensor, W_ih: Tensor, W_hh: Tensor,
@@ -80,72 +80,22 @@ def lstm_layer(X: Tensor, h0: Tensor, c0: Tensor, W_ih: Tensor, W_hh: Tensor,
     return torch.stack(Hs), (h, c)  # (T, B, H), final state
 
 
-class FastLSTM(nn.Module):
+class FastLSTM(LSTM):
     """Multi-layer (bidirectional) LSTM with ``nn.LSTM``'s parameters, organised for speed
     (see the module docstring).
 
+    The layers, directions, dropout and parameters are the teaching :class:`~rnncourse.nn.LSTM`'s;
+    only the run of one layer in one direction is replaced by :func:`lstm_layer`.
     ``forward(X, state=None) -> (outputs, (h_n, c_n))`` on time-major ``X`` (T, B, D).
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 bidirectional: bool = False, dropout: float = 0.0):
-        super().__init__()
-        if num_layers < 1:
-            raise ValueError(f"num_layers must be at least 1, got {num_layers}")
-        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
-        self.bias, self.bidirectional, self.dropout = bias, bidirectional, dropout
-        self.num_directions = 2 if bidirectional else 1
-        self.inter_layer_dropout = nn.Dropout(dropout)
-        G = 4 * hidden_size
-        for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * self.num_directions
-            for direction in range(self.num_directions):
-                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                self.register_parameter("weight_ih" + suffix, nn.Parameter(torch.empty(G, layer_input)))
-                self.register_parameter("weight_hh" + suffix, nn.Parameter(torch.empty(G, hidden_size)))
-                if bias:
-                    self.register_parameter("bias_ih" + suffix, nn.Parameter(torch.empty(G)))
-                    self.register_parameter("bias_hh" + suffix, nn.Parameter(torch.empty(G)))
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        """PyTorch's initialisation: every parameter uniform in [-1/sqrt(H), 1/sqrt(H)]."""
-        bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0.0
-        for weight in self.parameters():
-            nn.init.uniform_(weight, -bound, bound)
-
-    def _run(self, X: Tensor, h0: Tensor, c0: Tensor, suffix: str, reverse: bool):
-        params = [getattr(self, name + suffix) for name in ("weight_ih", "weight_hh")]
-        params += [getattr(self, name + suffix) for name in ("bias_ih", "bias_hh")] if self.bias else [None, None]
-        if reverse:  # the backward direction reads the sequence from its end
+    def _run_direction(self, index: int, X: Tensor, initial, lengths):
+        if lengths is not None:
+            raise ValueError("FastLSTM does not take lengths; use rnncourse.nn.LSTM for padded batches")
+        layer = self._bound(index)  # this layer-direction's cell, holding its parameters
+        cell = layer.cell
+        h0, c0 = cell.init_state(X.shape[1], X) if initial is None else initial  # (B, H) each
+        if layer.reverse:  # the backward direction reads the sequence from its end
             X = X.flip(0)
-        Hs, (h_n, c_n) = lstm_layer(X, h0, c0, *params)
-        return (Hs.flip(0) if reverse else Hs), h_n, c_n
-
-    def forward(self, X: Tensor, state=None):
-        if X.dim() != 3:
-            raise ValueError(f"X must be time-major (T, B, D), got shape {tuple(X.shape)}")
-        _, B, _ = X.shape
-        if state is None:
-            zeros = X.new_zeros(self.num_layers * self.num_directions, B, self.hidden_size)
-            state = (zeros, zeros)
-        h0, c0 = state
-        finals_h, finals_c = [], []
-        layer_input = X
-        for layer in range(self.num_layers):
-            if layer > 0:
-                layer_input = self.inter_layer_dropout(layer_input)  # between layers only
-            outputs = []
-            for direction in range(self.num_directions):
-                index = layer * self.num_directions + direction
-                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                Hs, h_n, c_n = self._run(layer_input, h0[index], c0[index], suffix, reverse=direction == 1)
-                outputs.append(Hs)
-                finals_h.append(h_n)
-                finals_c.append(c_n)
-            layer_input = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-1)
-        return layer_input, (torch.stack(finals_h), torch.stack(finals_c))  # (T, B, dirs*H), (L*dirs, B, H)
-
-    def extra_repr(self) -> str:
-        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, bias={self.bias}, "
-                f"bidirectional={self.bidirectional}, dropout={self.dropout}")
+        Hs, (h_n, c_n) = lstm_layer(X, h0, c0, cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+        return (Hs.flip(0) if layer.reverse else Hs), (h_n, c_n)

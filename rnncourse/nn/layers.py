@@ -231,6 +231,11 @@ class StackedRecurrent(nn.Module):
         for weight in self.parameters():
             nn.init.uniform_(weight, -bound, bound)
 
+    def _run_direction(self, index: int, X: Tensor, initial: State | None, lengths):
+        """Run layer-direction ``index`` over ``X`` (T, B, in): ``(outputs (T, B, H), final state)``.
+        Subclasses may replace how one layer runs and keep the stacking."""
+        return self._bound(index)(X, initial, lengths)
+
     def forward(self, X: Tensor, state: State | None = None, lengths=None):
         if X.dim() != 3:
             raise ValueError(f"X must be time-major (T, B, D), got shape {tuple(X.shape)}")
@@ -243,7 +248,7 @@ class StackedRecurrent(nn.Module):
             for direction in range(self.num_directions):
                 index = layer * self.num_directions + direction
                 initial = None if state is None else _select(state, index)
-                out, final = self._bound(index)(layer_input, initial, lengths)
+                out, final = self._run_direction(index, layer_input, initial, lengths)
                 outputs.append(out)
                 finals.append(final)
             layer_input = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=-1)
