@@ -19,6 +19,19 @@ from autograder.notebook_io import grade_id, is_solution  # noqa: E402
 from autograder.sandbox import Limits  # noqa: E402
 
 WRONG = Path(__file__).parent / "wrong_submissions"
+
+
+@pytest.fixture
+def one_thread():
+    """Small recurrent models train fastest on one torch thread: several threads only contend on a
+    shared CPU. The previous thread count is restored afterwards."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
 PIPELINE_LIMITS = Limits(cell_timeout=120, notebook_timeout=600)
 
 

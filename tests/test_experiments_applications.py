@@ -13,13 +13,7 @@ from rnncourse.experiments import text_classification as tc
 from rnncourse.experiments import training_practice as tp
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Small recurrent layers: several threads only contend on a shared CPU (and make these tests slow)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")  # every test here trains small models
 
 
 # --------------------------------------------------------------------------- language model

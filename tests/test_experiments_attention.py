@@ -13,15 +13,6 @@ from rnncourse.experiments import attention_transformer as exp
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def one_thread():
-    """Small models train fastest on one thread, and a busy machine cannot stall it."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_reverse_task_reverses():
     src, tgt = exp.reverse_task(5, 7, 4, np.random.default_rng(0))
     assert src.shape == tgt.shape == (7, 5)

@@ -6,15 +6,6 @@ import torch
 from rnncourse.experiments import deep_bidirectional as exp
 
 
-@pytest.fixture
-def one_thread():
-    """Small models train fastest on one thread, and a busy machine cannot stall it."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_offset_task_targets_are_the_shifted_symbols():
     X, y = exp.offset_task(4, 6, (-1, 0, 2), 3, np.random.default_rng(0))
     tokens = X.argmax(-1)                                   # (T, n)

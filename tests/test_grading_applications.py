@@ -82,8 +82,7 @@ def test_reference_should_stop_agrees_with_early_stopping():
         assert reference_should_stop(losses, patience) == stopper.should_stop
 
 
-def test_training_problem_overfits_and_clipping_changes_the_run():
-    torch.set_num_threads(1)
+def test_training_problem_overfits_and_clipping_changes_the_run(one_thread):
     runs = {}
     for clip in (True, False):
         problem = make_problem(2)
