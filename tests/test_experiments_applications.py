@@ -5,7 +5,6 @@ from dataclasses import asdict
 
 import numpy as np
 import pytest
-import torch
 
 from rnncourse.experiments import forecasting as fc
 from rnncourse.experiments import language_model as lm

@@ -1,6 +1,5 @@
 """The looking-ahead experiment of the deep/bidirectional chapter, tiny configurations."""
 import numpy as np
-import pytest
 import torch
 
 from rnncourse.experiments import deep_bidirectional as exp
