@@ -21,6 +21,16 @@ from autograder.sandbox import Limits  # noqa: E402
 WRONG = Path(__file__).parent / "wrong_submissions"
 
 
+def assert_mistakes_differ(right, mistakes: dict) -> None:
+    """Every named mistake of a grading module's generator has the right shape and a wrong value,
+    so the grader can tell it from the right answer."""
+    import numpy as np
+
+    for message, wrong in mistakes.items():
+        assert wrong.shape == right.shape, message
+        assert not np.allclose(wrong, right), message
+
+
 @pytest.fixture
 def one_thread():
     """Small recurrent models train fastest on one torch thread: several threads only contend on a

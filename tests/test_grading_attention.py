@@ -1,15 +1,10 @@
 """The attention mistake generators: every classic mistake differs from the right answer."""
 import numpy as np
+from conftest import assert_mistakes_differ
 
 from rnncourse.grading import Feedback, check_array
 from rnncourse.grading.attention import attention_weight_mistakes, context_mistakes, sdpa_mistakes
 from rnncourse.numpy_ref.attention import attention_context, causal_mask, dot_attention, scaled_dot_product_attention
-
-
-def _differs_from(right, mistakes):
-    for message, wrong in mistakes.items():
-        assert wrong.shape == right.shape, message
-        assert not np.allclose(wrong, right), message
 
 
 def test_each_mistake_is_wrong_and_is_named_by_check_array():
@@ -18,7 +13,7 @@ def test_each_mistake_is_wrong_and_is_named_by_check_array():
     Hs, s, lengths = rng.normal(size=(S, B, H)), rng.normal(size=(B, H)), np.array([6, 3, 2])
     alpha, _ = dot_attention(s, Hs, np.arange(S)[:, None] < lengths[None, :])
     mistakes = attention_weight_mistakes(s, Hs, lengths)
-    _differs_from(alpha, mistakes)
+    assert_mistakes_differ(alpha, mistakes)
     for message, wrong in mistakes.items():
         try:
             check_array("alpha", wrong, alpha, mistakes=mistakes)
@@ -28,9 +23,9 @@ def test_each_mistake_is_wrong_and_is_named_by_check_array():
             raise AssertionError(f"not caught: {message}")
 
     a, _ = attention_context(rng.normal(size=(S, B)), Hs)
-    _differs_from(np.einsum("bs,sbh->bh", a, Hs), context_mistakes(a, Hs))
+    assert_mistakes_differ(np.einsum("bs,sbh->bh", a, Hs), context_mistakes(a, Hs))
 
     Q, K, V = rng.normal(size=(2, 5, 8)), rng.normal(size=(2, 5, 8)), rng.normal(size=(2, 5, 3))
     for causal in (False, True):
         O, _ = scaled_dot_product_attention(Q, K, V, causal_mask(5) if causal else None)
-        _differs_from(O, sdpa_mistakes(Q, K, V, causal))
+        assert_mistakes_differ(O, sdpa_mistakes(Q, K, V, causal))
