@@ -31,21 +31,9 @@ the loop, activated gates saved in the forward pass), compiling this function wi
 ``torch.jit.script``, and compiling the per-step cell with ``torch.compile`` (every one of the
 T calls pays the compiled function's entry cost).
 
-Shapes
-------
-T  sequence length, B  batch size, D  input size, H  hidden size, L  ``num_layers``,
-dirs  1, or 2 when ``bidirectional``.
-
-===================  ===============  ===========================================
-``X``                (T, B, D)        inputs, time-major
-``state``            (h0, c0)         each (L*dirs, B, H), zeros when ``None``
-``outputs``          (T, B, dirs*H)   top layer's h at every step
-``(h_n, c_n)``       (L*dirs, B, H)   final h and c of every layer and direction
-``A_x``              (T, B, 4H)       hoisted input part of every gate
-===================  ===============  ===========================================
-
-Parameters have ``nn.LSTM``'s names and shapes, so ``load_state_dict`` copies them 1:1.
-Padded batches (``lengths``) are left to the teaching LSTM.
+Shapes and parameters are those of :class:`rnncourse.nn.LSTM` (``nn.LSTM``'s names, so
+``load_state_dict`` copies them 1:1); the one tensor of its own is ``A_x`` (T, B, 4H), the hoisted
+input part of every gate. Padded batches (``lengths``) are left to the teaching LSTM.
 """
 from __future__ import annotations
 
