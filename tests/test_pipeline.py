@@ -135,8 +135,8 @@ def test_solution_scores_full_marks(graded, assignment):
 def test_released_stub_scores_zero(graded, assignment):
     result = graded[(assignment, "stub")]
     assert result.score == 0 and result.max_score > 0
-    for test in result.tests:
-        assert "not answered yet" in test.message or "not run" in test.message, test
+    for test in result.tests:  # a hidden test's grader-side check calls the stub and reports its error
+        assert any(text in test.message for text in ("not answered yet", "not run", "NotImplementedError")), test
 
 
 @pytest.mark.parametrize("assignment,case", WRONG)

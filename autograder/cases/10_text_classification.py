@@ -28,7 +28,7 @@ def cases(solution):
         final = solution.final_states(gru, embedded, lengths)
         wrong_final = final_state_mistakes(gru, embedded, lengths)
         probs = solution.classify(embedding, lstm, dense, out, text_ids, text_lengths)
-        h = solution.final_states(lstm, embedding(text_ids), text_lengths)
+        h = solution.final_states(lstm, embedding(text_ids), text_lengths)          # (B, H)
         scores = out(torch.relu(dense(h)))
         no_relu = torch.softmax(out(dense(h)), -1)
     return {
@@ -37,7 +37,8 @@ def cases(solution):
         "final_states": {"gru": parameters(gru), "embedded": embedded, "lengths": lengths, "expected": final,
                          "mistakes": wrong_final},
         "classify": {"embedding": parameters(embedding), "lstm": parameters(lstm), "dense": parameters(dense),
-                     "out": parameters(out), "ids": text_ids, "lengths": text_lengths, "expected": probs, "mistakes": {
+                     "out": parameters(out), "ids": text_ids, "lengths": text_lengths, "final_states": h, "expected": probs,
+                     "mistakes": {
                          "These are the scores (logits): apply the softmax over the classes to get probabilities.": scores,
                          "The softmax ran over the batch axis (dim=0): each TEXT's probabilities must sum to 1, use "
                          "dim=-1.": torch.softmax(scores, 0),
