@@ -37,7 +37,6 @@ CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S
 OTHER_FENCE = re.compile(r"^(`{3,})(?!\{(?:math|admonition|note|tip|warning|glossary|bibliography|figure|dropdown)\})[^\n]*\n.*?^\1[ \t]*$",
                          re.M | re.S)
 CELL_OPTIONS = re.compile(r"\A---\n(.*?)\n---\n", re.S)   # a code cell's YAML header
-ALT = re.compile(r"^\s*alt:\s*(.*?)(?=^\s*[a-z_]+:|\Z)", re.M | re.S)
 ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")           # {glue:text}`x:.2f`, {eq}`...`, {cite:p}`...`
 INLINE_CODE = re.compile(r"`[^`\n]*`")
 LABEL_LINE = re.compile(r"^\((?:[\w-]+)\)=\s*$|^:[a-z_-]+:.*$", re.M)
@@ -62,6 +61,7 @@ PATTERNS = [
 DEFINITIONAL: dict[tuple[str, str], str] = {
     ("*", "0.5"): "chance level of a two-class task, 1/2",
     ("*", "1/2"): "a fraction of the equations",
+    ("01_why_recurrent", "30 ms"): "the usual frame length of speech features, a convention",
     ("02_rnn_equations", "10^{-16}"): "float64 machine epsilon is 2.2e-16: the order of rounding error, a property of the format",
     ("04_bptt", "10^{-9}"): "rule of thumb for a float64 gradient check of a right gradient, not a measurement of this page",
     ("04_bptt", "10^{-2}"): "rule of thumb for the relative error of a gradient with a missing term",
@@ -79,11 +79,16 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("06_lstm_gru", "4 times"): "four gate blocks: a count from the equations",
     ("06_lstm_gru", "3 times"): "three gate blocks: a count from the equations",
     ("06_lstm_gru", "10^{-7}"): "the acceptance threshold of the course's gradient checks (a setting)",
+    ("09_language_model", "0.1"): "dropout of the model's configuration (a setting)",
     ("09_language_model", "80 %"): "the split of the data set (a setting)",
     ("09_language_model", "10 %"): "the split of the data set (a setting)",
     ("10_text_classification", "0.8"): "a round accuracy used to size the standard error, not a result",
     ("10_text_classification", "0.2"): "1 - 0.8 in the same formula",
     ("10_text_classification", "0.01"): "sqrt(0.8 * 0.2 / n), the standard error computed in the text from the test-set size",
+    ("performance", "6.3"): "arithmetic of the FLOP formula printed next to it",
+    ("performance", "1.25"): "the course's speed target for the scratch LSTM (a setting)",
+    ("performance", "32 times"): "B = 32 rows: each weight is reused once per row, a count",
+    ("performance", "100 percent"): "the end of a percentage axis",
 }
 
 
@@ -111,17 +116,28 @@ def code_literals(source: str) -> set[float]:
     """Every number written in the page's code cells (settings the page chose)."""
     values = set()
     for cell in CODE_CELL.findall(source):
-        body = "\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("alt:", "#")))
+        cell = CELL_OPTIONS.sub("", cell, count=1)      # the YAML header (alt texts) is prose
+        body = "\n".join(line for line in cell.splitlines() if not line.lstrip().startswith("#"))
         for literal in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", body):
             values.add(float(literal))
     return values
+
+
+def _alt_texts(options) -> list[str]:
+    """Every ``alt`` value in a code cell's options (mystnb: image: alt: ..., figure: ...)."""
+    if isinstance(options, dict):
+        return [v for k, v in options.items() if k == "alt" and isinstance(v, str)] + \
+            [alt for v in options.values() for alt in _alt_texts(v)]
+    if isinstance(options, list):
+        return [alt for v in options for alt in _alt_texts(v)]
+    return []
 
 
 def prose_and_alt_texts(source: str) -> list[str]:
     """The reader-visible text of a page's source: prose outside code, and figures' alt texts."""
     source = FRONT_MATTER.sub("", source)
     headers = [m.group(1) for cell in CODE_CELL.findall(source) for m in [CELL_OPTIONS.match(cell)] if m]
-    alts = [alt for header in headers for alt in ALT.findall(header)]
+    alts = [alt for header in headers for alt in _alt_texts(yaml.safe_load(header))]
     prose = OTHER_FENCE.sub("", CODE_CELL.sub("", source))
     parts = []
     for text in [prose] + alts:
@@ -211,6 +227,10 @@ def test_a_number_in_an_alt_text_fails():
     page = SAMPLE.replace("A plot of the loss against the step.", "The loss falls from 2.3 to 0.16.")
     problems = quoted_numbers("sample", page)
     assert len(problems) == 2 and "2.3" in problems[0]
+    # also on a continuation line after a word followed by a colon, inside a multi-line alt text
+    page = SAMPLE.replace('"A plot of the loss against the step."',
+                          '"A plot of the loss against the step. Left\n      panel: the loss ends at 0.163."')
+    assert any("0.163" in problem for problem in quoted_numbers("sample", page))
 
 
 def test_a_real_chapter_with_an_injected_measurement_fails():
