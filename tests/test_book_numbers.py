@@ -66,6 +66,8 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("04_bptt", "10^{-9}"): "rule of thumb for a float64 gradient check of a right gradient, not a measurement of this page",
     ("04_bptt", "10^{-2}"): "rule of thumb for the relative error of a gradient with a missing term",
     ("04_bptt", "10^{-7}"): "the acceptance threshold of the course's gradient checks (a setting)",
+    ("05_gradient_problems", "10^{-6}"): "PyTorch's epsilon in clip_grad_norm_, a constant of the library",
+    ("12_training_practice", "10^{-6}"): "PyTorch's epsilon in clip_grad_norm_, a constant of the library",
     ("05_gradient_problems", "10^{-2}"): "learning rate of the runs (a setting)",
     ("05_gradient_problems", "10^{-3}"): "learning rate of the runs (a setting)",
     ("05_gradient_problems", "10^{-4}"): "learning rate of the runs (a setting)",
