@@ -46,8 +46,10 @@ def test_course_code_earns_nothing(graded, assignment, name):
 
 
 def test_the_failed_imports_are_explained(graded):
-    """Each attack's answer cells fail to import course code, and the message helper explains that error."""
+    """Each attack fails to import course code (in an answer cell, or in a test that calls a wrapper),
+    and the message helper explains the error the kernel reported."""
     for (assignment, name), result in graded.items():
-        errors = [re.search(r"(ModuleNotFoundError|ImportError): (.*)", text) for text in result.answer_errors]
+        texts = result.answer_errors + [test.message for test in result.tests]
+        errors = [re.search(r"(ModuleNotFoundError|ImportError): (.*)", text) for text in texts]
         explained = [course_code_message(m.group(1), m.group(2)) for m in errors if m]
         assert explained and all(explained), (name, result.answer_errors)
