@@ -81,6 +81,7 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("06_lstm_gru", "4 times"): "four gate blocks: a count from the equations",
     ("06_lstm_gru", "3 times"): "three gate blocks: a count from the equations",
     ("06_lstm_gru", "10^{-7}"): "the acceptance threshold of the course's gradient checks (a setting)",
+    ("09_language_model", "4.75"): "log2(27), the bits of a uniform guess over 27 characters",
     ("09_language_model", "0.1"): "dropout of the model's configuration (a setting)",
     ("09_language_model", "80 %"): "the split of the data set (a setting)",
     ("09_language_model", "10 %"): "the split of the data set (a setting)",

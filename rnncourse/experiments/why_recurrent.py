@@ -110,32 +110,36 @@ HOP = 32               # samples between frame starts (frames overlap by half)
 BANDS = 8              # features per frame: log energy in 8 equal frequency bands
 
 
-def chirp(n_samples: int, f_start: float, f_end: float, rng, noise: float = 0.3) -> np.ndarray:
-    r"""A tone whose frequency moves linearly from ``f_start`` to ``f_end`` Hz, plus Gaussian noise.
+def chirp(n_samples: int, f_start, f_end, rng, noise: float = 0.3) -> np.ndarray:
+    r"""Tones whose frequency moves linearly from ``f_start`` to ``f_end`` Hz, plus Gaussian noise.
 
     :math:`x(t) = \sin\big(2\pi (f_0 t + (f_1 - f_0) t^2 / (2 t_{end}))\big) + \text{noise}`,
-    sampled at ``SAMPLE_RATE``.
+    sampled at ``SAMPLE_RATE``. ``f_start``, ``f_end`` are numbers or arrays of shape (n,); the
+    result is (n_samples,) or (n, n_samples).
     """
-    t = np.arange(n_samples) / SAMPLE_RATE
+    t = np.arange(n_samples) / SAMPLE_RATE                              # (n_samples,)
+    f_start, f_end = np.asarray(f_start)[..., None], np.asarray(f_end)[..., None]
     phase = 2 * np.pi * (f_start * t + (f_end - f_start) * t ** 2 / (2 * t[-1]))
-    return np.sin(phase) + noise * rng.normal(size=n_samples)
+    signal = np.sin(phase) + noise * rng.normal(size=phase.shape)
+    return signal.reshape(np.broadcast_shapes(f_start.shape[:-1], f_end.shape[:-1]) + (n_samples,))
 
 
 def frames(signal: np.ndarray, frame_length: int = FRAME_LENGTH, hop: int = HOP) -> np.ndarray:
-    """Cut a signal into overlapping frames: (n_frames, frame_length), frame k starts at k * hop."""
-    n_frames = 1 + (len(signal) - frame_length) // hop
-    starts = hop * np.arange(n_frames)[:, None]           # (n_frames, 1)
-    return signal[starts + np.arange(frame_length)]       # (n_frames, frame_length)
+    """Cut signals (..., n_samples) into overlapping frames (..., n_frames, frame_length); frame k
+    starts at sample k * hop."""
+    n_frames = 1 + (signal.shape[-1] - frame_length) // hop
+    index = hop * np.arange(n_frames)[:, None] + np.arange(frame_length)   # (n_frames, frame_length)
+    return signal[..., index]
 
 
 def band_energies(framed: np.ndarray, bands: int = BANDS) -> np.ndarray:
-    """Log energy of each frame in ``bands`` equal-width frequency bands: (n_frames, bands).
+    """Log energy of each frame in ``bands`` equal-width frequency bands: (..., n_frames, bands).
 
     A Hann window, the magnitude of the real FFT, its square summed per band, then the log.
     """
-    spectrum = np.abs(np.fft.rfft(framed * np.hanning(framed.shape[1]), axis=1)) ** 2   # (n, F/2 + 1)
-    edges = np.linspace(1, spectrum.shape[1], bands + 1).astype(int)                     # skip DC
-    energy = np.stack([spectrum[:, a:b].sum(axis=1) for a, b in zip(edges[:-1], edges[1:])], axis=1)
+    spectrum = np.abs(np.fft.rfft(framed * np.hanning(framed.shape[-1]), axis=-1)) ** 2   # (..., F/2 + 1)
+    edges = np.linspace(1, spectrum.shape[-1], bands + 1).astype(int)                      # skip DC
+    energy = np.stack([spectrum[..., a:b].sum(axis=-1) for a, b in zip(edges[:-1], edges[1:])], axis=-1)
     return np.log(energy + 1e-3)
 
 
@@ -146,10 +150,8 @@ def chirp_task(n: int, T: int, rng) -> tuple[np.ndarray, np.ndarray]:
     and 900 Hz); a falling chirp runs from high to low.
     """
     n_samples = (T - 1) * HOP + FRAME_LENGTH
-    X = np.empty((T, n, BANDS), dtype=np.float32)
     y = (rng.random(n) < 0.5).astype(np.int64)
-    for b in range(n):
-        low, high = rng.uniform(100, 300), rng.uniform(600, 900)
-        f_start, f_end = (low, high) if y[b] else (high, low)
-        X[:, b] = band_energies(frames(chirp(n_samples, f_start, f_end, rng)))
-    return X, y
+    low, high = rng.uniform(100, 300, size=n), rng.uniform(600, 900, size=n)
+    f_start, f_end = np.where(y == 1, low, high), np.where(y == 1, high, low)
+    features = band_energies(frames(chirp(n_samples, f_start, f_end, rng)))     # (n, T, BANDS)
+    return features.transpose(1, 0, 2).astype(np.float32), y
