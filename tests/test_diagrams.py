@@ -13,7 +13,7 @@ from matplotlib.text import Text
 from rnncourse import diagrams
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
-FIGURE_DIRECTIVE = re.compile(r"```\{figure\} figures/(?P<name>\w+)\.svg\n(?P<options>(?::\w+:.*\n)*)\n?(?P<caption>.*?)```",
+FIGURE_DIRECTIVE = re.compile(r"```\{figure\} figures/(?P<name>\w+)\.svg\n(?P<options>(?::\w+:[^\n]*\n)*)\n?(?P<caption>.*?)```",
                               re.S)
 
 
