@@ -423,7 +423,7 @@ STRAY_OUTPUT = {
     "progress bar refresh": re.compile(r"\d+%\|.*\|\s*\d+/\d+"),
 }
 CELL_OUTPUT = re.compile(r'<div class="cell_output docutils container">(.*?)'
-                         r'(?=<div class="cell (?:[\w-]+ )*docutils container"|</section>|</article>)', re.S)
+                         r'(?=<div class="cell (?:[\w-]+ )*docutils container"|</section>|</article>|\Z)', re.S)
 
 
 def stray_outputs(page_html: str) -> list[str]:
