@@ -28,7 +28,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-FONT_PT = 14            # every label; 12 pt is 16 px on screen at the SVG's natural size
+FONT_PT = 16            # every label; 12 pt is 16 px on screen at the SVG's natural size
 MAX_WIDTH_IN = 7.6      # 730 px: narrower than the book's column at a 1280 px window
 NODE_R = 0.3            # radius of a vector's circle, inches
 OP_R = 0.16             # radius of a point-wise operation's circle, inches
