@@ -323,7 +323,7 @@ def bidirectional_rnn() -> Figure:
 
 
 def stacked_rnn() -> Figure:
-    """A deep RNN: layer l reads the states of layer l - 1 as its input sequence."""
+    """A deep RNN: layer $\\ell$ reads the states of layer $\\ell - 1$ as its input sequence."""
     c = Canvas(7.6, 5.0)
     layers, T, step, first = 3, 4, 1.3, 2.75
     row = {l: 0.5 + 1.25 * l for l in range(layers + 1)}
@@ -339,7 +339,7 @@ def stacked_rnn() -> Figure:
             c.arrow((x, row[l - 1]), (x, row[l]), COLOUR["W_xh"], label_up, label_offset=(-0.5, 0.0))
             label_side = rf"$W_{{hh}}^{{({l})}}$" if t == 2 else None
             c.arrow((x - step, row[l]), (x, row[l]), COLOUR["W_hh"], label_side, label_offset=(0.0, 0.32))
-    c.text(first + (T - 1) * step + 0.5, row[layers] + 0.55, r"outputs: $h_t^{(L)}$", ha="right")
+    c.text(first + (T - 1) * step + 0.5, row[layers] + 0.55, r"outputs: $h_t^{(N_\ell)}$", ha="right")
     return c.figure
 
 
