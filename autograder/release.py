@@ -7,6 +7,7 @@ always gives byte-identical notebooks.
 """
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,11 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from . import paths
+from .notebook_io import is_test
+
+# What a test cell whose tests are all hidden holds in the released notebook, after its docstring:
+# a statement, so that running the cell prints nothing (IPython would echo a lone docstring).
+HIDDEN_PLACEHOLDER = "pass  # the hidden tests of this cell run when the notebook is graded"
 
 
 def _config() -> Config:
@@ -39,13 +45,27 @@ def release_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     resources = {"language": "python", "nbgrader": {"notebook": "", "assignment": ""}}
     config = _config()
     for step in (LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums,
-                 ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata):
+                 ClearHiddenTests, ClearMarkScheme):
+        nb, resources = step(config=config).preprocess(nb, resources)
+    for cell in nb.cells:
+        if is_test(cell) and _only_a_docstring(cell.source):
+            cell.source = cell.source.rstrip() + "\n" + HIDDEN_PLACEHOLDER
+    for step in (ComputeChecksums, CheckCellMetadata):
         nb, resources = step(config=config).preprocess(nb, resources)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.execution_count = None
             cell.outputs = []
     return nb
+
+
+def _only_a_docstring(source: str) -> bool:
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    return (len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str))
 
 
 def release_assignment(assignment: str, target_root: Path = paths.EXERCISES) -> list[Path]:

@@ -16,7 +16,7 @@ import pytest
 from autograder import paths
 from autograder.grading import load_source
 from autograder.notebook_io import is_solution, is_test, nbgrader_meta
-from autograder.release import release_all
+from autograder.release import HIDDEN_PLACEHOLDER, release_all
 from conftest import solution_answers, wrong_cases
 
 ASSIGNMENTS = paths.assignments()
@@ -74,7 +74,8 @@ def test_released_notebook_has_no_solutions_hidden_tests_or_outputs(assignment):
     for cell in released.cells:
         original = source_cells[nbgrader_meta(cell).get("grade_id")].source if nbgrader_meta(cell).get("grade_id") else ""
         if "### BEGIN HIDDEN TESTS" in original:
-            assert cell.source.strip() == original.split("### BEGIN HIDDEN TESTS")[0].strip(), "hidden test code released"
+            released_text = cell.source.strip().removesuffix(HIDDEN_PLACEHOLDER).strip()
+            assert released_text == original.split("### BEGIN HIDDEN TESTS")[0].strip(), "hidden test code released"
     for gid, answer in solution_answers(assignment).items():
         source = next(c.source for c in load_source(assignment).notebook.cells if nbgrader_meta(c).get("grade_id") == gid)
         body = source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0] if "### BEGIN SOLUTION" in source else ""
