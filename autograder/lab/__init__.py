@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -65,10 +64,13 @@ def environment(role: str, env: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def launch(role: str, folder: Path, extra: list[str], cwd: Path) -> int:
-    """Run the ``role``'s JupyterLab over ``folder`` until it stops; return its exit status."""
+def launch(role: str, folder: Path, extra: list[str], cwd: Path) -> None:
+    """Become the ``role``'s JupyterLab over ``folder`` (this process is replaced, so that a
+    signal to it reaches the server itself)."""
     install_kernelspec()
     command = [sys.executable, "-m", "jupyter", "lab", "--notebook-dir", str(folder)]
     if os.geteuid() == 0:
         command.append("--allow-root")
-    return subprocess.call(command + extra, cwd=cwd, env=environment(role))
+    os.chdir(cwd)
+    sys.stdout.flush()
+    os.execve(sys.executable, command + extra, environment(role))
