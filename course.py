@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """One entry point for the course: set-up, book, tests, exercises and grading.
 
+    python3 course.py setup                create .venv/ and install the requirements (every command does it first)
     python3 course.py book                 build the HTML book into _build/html (every chapter executed)
     python3 course.py test [PYTEST ARGS]   run the whole test suite
     python3 course.py lab                  open your workspace (your copy of the exercises) in JupyterLab

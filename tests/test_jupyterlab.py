@@ -42,8 +42,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_lab(folder: Path, args: list[str], env: dict[str, str]):
-    """Start `python -m autograder lab ARGS` from the repository root, as course.py does, on a
+def _start_lab(folder: Path, args: list[str], env: dict[str, str], cwd: Path = ROOT):
+    """Start `python -m autograder lab ARGS` from the course's folder, as course.py does, on a
     free loopback port with a token given as a Jupyter config file (the command takes no server
     options); yield (base URL, session with the token) once it answers, and stop it afterwards."""
     token, port = secrets.token_hex(16), _free_port()
@@ -55,7 +55,7 @@ def _start_lab(folder: Path, args: list[str], env: dict[str, str]):
            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     log = folder / "jupyterlab.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "autograder", "lab", *args], cwd=ROOT, env=env,
+        process = subprocess.Popen([sys.executable, "-m", "autograder", "lab", *args], cwd=cwd, env=env,
                                    stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     http = requests.Session()
