@@ -2,21 +2,55 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from . import paths, workspace
-from .sandbox import Limits
+from . import isolation, paths, workspace
+from .sandbox import UNISOLATED_NOTE, Limits
 
 
 def _limits(args) -> Limits:
-    return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb)
+    return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
+                  allow_unisolated=args.unisolated)
+
+
+def _isolation_refused(args) -> bool:
+    """True (after saying why) when notebooks cannot be isolated here and the instructor did
+    not pass --unisolated; with it, warns that grades come from unisolated runs."""
+    reason = isolation.unavailable()
+    if not reason:
+        return False
+    if args.unisolated:
+        print(f"WARNING: {UNISOLATED_NOTE}. Reason: {reason}", file=sys.stderr)
+        return False
+    print(f"refusing to grade: a notebook cannot be isolated on this system ({reason}).\n"
+          "Enable unprivileged user namespaces, grade as root, or pass --unisolated to grade without "
+          "isolation (every graded notebook could then read what your user can read).", file=sys.stderr)
+    return True
+
+
+def _database_url(args) -> str:
+    """The gradebook URL: --db-file, else --db, else $RNNCOURSE_DB_URL, else the sqlite default.
+    A URL with a password belongs in a file or the environment, not on a command line."""
+    if args.db_file:
+        url = Path(args.db_file).read_text().strip()
+    elif args.db:
+        url = args.db
+        if "@" in url and ":" in url.split("://", 1)[-1].split("@", 1)[0]:
+            print("WARNING: the gradebook password on the command line is visible to every user of this "
+                  f"machine; put the URL in a file (--db-file) or in ${paths.DB_URL_ENV}", file=sys.stderr)
+    else:
+        url = os.environ.get(paths.DB_URL_ENV) or paths.DEFAULT_DB_URL
+    return paths.absolute_db_url(url)
 
 
 def _add_limit_options(parser) -> None:
     parser.add_argument("--cell-timeout", type=float, default=Limits.cell_timeout, help="seconds per cell (default %(default)s)")
     parser.add_argument("--notebook-timeout", type=float, default=Limits.notebook_timeout, help="seconds per notebook (default %(default)s)")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb, help="memory limit of a notebook in MiB (default %(default)s)")
+    parser.add_argument("--unisolated", action="store_true",
+                        help="where the system forbids namespaces, grade anyway WITHOUT isolation (reported)")
 
 
 def cmd_release(args) -> int:
@@ -33,9 +67,11 @@ def cmd_check(args) -> int:
     from .report import format_student_report
     from .visible import grade_visible, has_solutions
 
+    if _isolation_refused(args):
+        return 2
     space = workspace.root(args.workspace)
     try:
-        path = workspace.notebook(args.notebook, space)
+        path = workspace.notebook(args.notebook, space).resolve()
     except FileNotFoundError as err:
         print(f"check: {err}", file=sys.stderr)
         return 2
@@ -61,16 +97,19 @@ def cmd_grade(args) -> int:
     if len(shard) != 2 or not 0 <= shard[0] < shard[1]:
         print("--shard takes I/N with 0 <= I < N, e.g. 0/3", file=sys.stderr)
         return 2
-    results = grade_class(db_url=args.db, workers=args.workers, force=args.force, shard=shard,
-                          submitted=Path(args.submitted), limits=_limits(args),
-                          autograded=Path(args.autograded), feedback=Path(args.feedback))
+    if _isolation_refused(args):
+        return 2
+    folders = {name: Path(getattr(args, name)).resolve() for name in ("submitted", "autograded", "feedback", "reports")}
+    results = grade_class(db_url=_database_url(args), workers=args.workers, force=args.force, shard=shard,
+                          submitted=folders["submitted"], limits=_limits(args),
+                          autograded=folders["autograded"], feedback=folders["feedback"])
     print()
     print(format_class_table(results) if results else "no submissions found under " + args.submitted)
     if results:
         print()
         print(format_test_table(results))
     if results:
-        scores, tests = write_csv(results, Path(args.reports))
+        scores, tests = write_csv(results, folders["reports"])
         print(f"\nwrote {scores} and {tests}; feedback in {args.feedback}/<student>/<assignment>/")
     return 0
 
@@ -132,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(func=cmd_check)
 
     grade = sub.add_parser("grade", help="grade every submission under autograder/submitted/")
-    grade.add_argument("--db", default=paths.DEFAULT_DB_URL, help="SQLAlchemy URL of the gradebook (default: sqlite under autograder/)")
+    grade.add_argument("--db", help=f"SQLAlchemy URL of the gradebook (default: ${paths.DB_URL_ENV}, else sqlite "
+                                    "under autograder/); a URL with a password belongs in --db-file")
+    grade.add_argument("--db-file", help="a file holding the gradebook's URL (keeps the password off the command line)")
     grade.add_argument("--workers", type=int, default=1, help="submissions graded at once (default 1)")
     grade.add_argument("--force", action="store_true", help="grade again even if unchanged since the last run")
     grade.add_argument("--shard", help="I/N: grade only shard I of N of the students (several machines, one gradebook)")

@@ -7,7 +7,6 @@ always gives byte-identical notebooks.
 """
 from __future__ import annotations
 
-import ast
 import shutil
 from pathlib import Path
 
@@ -24,11 +23,6 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 
 from . import paths
-from .notebook_io import is_test
-
-# What a test cell whose tests are all hidden holds in the released notebook, after its docstring:
-# a statement, so that running the cell prints nothing (IPython would echo a lone docstring).
-HIDDEN_PLACEHOLDER = "pass  # the hidden tests of this cell run when the notebook is graded"
 
 
 def _config() -> Config:
@@ -45,27 +39,13 @@ def release_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     resources = {"language": "python", "nbgrader": {"notebook": "", "assignment": ""}}
     config = _config()
     for step in (LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums,
-                 ClearHiddenTests, ClearMarkScheme):
-        nb, resources = step(config=config).preprocess(nb, resources)
-    for cell in nb.cells:
-        if is_test(cell) and _only_a_docstring(cell.source):
-            cell.source = cell.source.rstrip() + "\n" + HIDDEN_PLACEHOLDER
-    for step in (ComputeChecksums, CheckCellMetadata):
+                 ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata):
         nb, resources = step(config=config).preprocess(nb, resources)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.execution_count = None
             cell.outputs = []
     return nb
-
-
-def _only_a_docstring(source: str) -> bool:
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        return False
-    return (len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-            and isinstance(body[0].value.value, str))
 
 
 def release_assignment(assignment: str, target_root: Path = paths.EXERCISES) -> list[Path]:
@@ -90,8 +70,18 @@ def release_assignment(assignment: str, target_root: Path = paths.EXERCISES) -> 
     return written
 
 
-def release_all(target_root: Path = paths.EXERCISES) -> list[Path]:
-    written = []
+def write_stored_cases(folder: Path | None = None) -> list[Path]:
+    """Write the visible tests' stored cases (inputs and the instructor's results), by default
+    beside the student-facing grading helpers: ``rnncourse/grading/stored/<assignment>.json``."""
+    from .cases import STORED, write_all
+
+    return write_all(STORED if folder is None else folder)
+
+
+def release_all(target_root: Path = paths.EXERCISES, stored_folder: Path | None = None) -> list[Path]:
+    """Write exercises/ and the stored cases of the visible tests (into ``stored_folder``, by
+    default the package's own folder); return the files written."""
+    written = write_stored_cases(stored_folder)
     for assignment in paths.assignments():
         written += release_assignment(assignment, target_root)
     stale = {p.name for p in target_root.iterdir() if p.is_dir()} - set(paths.assignments()) if target_root.exists() else set()

@@ -50,6 +50,7 @@ from common import command, machine, machine_markdown, median, now, side_by_side
 
 from rnncourse.nn import GRU, LSTM, RNN  # noqa: E402
 from rnncourse.nn.fast_lstm import FastLSTM  # noqa: E402
+from rnncourse.nn.fused import FusedGRU, FusedLSTM  # noqa: E402
 from rnncourse.numpy_ref import gru as np_gru, lstm as np_lstm, rnn as np_rnn  # noqa: E402
 
 SIZES = {  # name: (T, B, D, H)
@@ -59,7 +60,9 @@ SIZES = {  # name: (T, B, D, H)
 }
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 TORCH_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-SCRATCH = {"rnn": {"scratch": RNN}, "lstm": {"scratch": LSTM, "scratch fast": FastLSTM}, "gru": {"scratch": GRU}}
+SCRATCH = {"rnn": {"scratch": RNN},
+           "lstm": {"scratch": LSTM, "scratch fast": FastLSTM, "scratch fused": FusedLSTM},
+           "gru": {"scratch": GRU, "scratch fused": FusedGRU}}
 
 
 def flops(model: str, T: int, B: int, D: int, H: int) -> float:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..numpy_ref.rnn import rnn_backward, truncated_windows
-from .feedback import Feedback
+from .calls import SHAPE_ERROR_WORDS, call_checked  # noqa: F401  (re-exported)
 
 NOT_ACCUMULATED_LAST = ("holds only the LAST time step's contribution: the weights are shared by every "
                         "step, so their gradient is the sum over t (use += in the loop).")
@@ -39,29 +39,6 @@ TRANSPOSED_W_HH = ("uses W_hh transposed: the gradient flows back as delta @ W_h
 TRANSPOSED_GRAD = "is the transpose of the right gradient: dW = delta.T @ input has the shape of W, (H, ...)."
 STATE_AFTER_STEP = ("uses the new state h_t where the state that ENTERED the step belongs: the recurrent "
                     "term is W_hh h_{t-1}, so dW_hh = delta^T h_{t-1} (h0 at t = 0).")
-
-
-SHAPE_ERROR_WORDS = ("matmul", "shapes", "broadcast", "aligned", "dimension")
-
-
-def call_checked(function, *args, **kwargs):
-    """Call the student's ``function``; turn a shape error inside it into feedback that explains it.
-
-    A ``ValueError`` from a matrix product or a broadcast almost always means a weight used with
-    the wrong orientation; anything else (including ``NotImplementedError``) propagates unchanged.
-    """
-    try:
-        return function(*args, **kwargs)
-    except ValueError as error:
-        text = str(error).splitlines()[0][:200] if str(error) else ""
-        if not any(word in text for word in SHAPE_ERROR_WORDS):
-            raise
-        raise Feedback(
-            f"{getattr(function, '__name__', 'your function')} stopped with a shape error ({text}). Check the "
-            "orientation of every matrix product: weights are stored as W_xh (H, D) and W_hh (H, H) and each row "
-            "is one example, so the forward pass multiplies by W.T (x_t @ W_xh.T) and the backward pass by W "
-            "(delta @ W_xh); a weight gradient delta.T @ input has the shape of the weight."
-        ) from None
 
 
 def _slope(h, a, slope):
