@@ -137,8 +137,8 @@ def matmuls_only_step(model: str, T: int, B: int, D: int, H: int, device: str):
 
 
 def weight_gradient_gemms(model: str, T: int, B: int, H: int, args, device: str) -> dict:
-    """dL/dW_hh = sum_t dA_t^T h_{t-1} computed two ways: T products (GH, B) x (B, H) accumulated
-    step by step, as autograd does, or one (GH, T*B) x (T*B, H) product after the loop."""
+    """dL/dW_hh = sum_t dA_t^T h_{t-1} computed two ways: as autograd does, T products
+    (GH, B) x (B, H), each added into the sum, or one (GH, T*B) x (T*B, H) product after the loop."""
     G = GATES[model] * H
     dA, H_prev = torch.randn(T, B, G, device=device), torch.randn(T, B, H, device=device)
     dW = torch.zeros(G, H, device=device)
@@ -146,7 +146,7 @@ def weight_gradient_gemms(model: str, T: int, B: int, H: int, args, device: str)
     def per_step():
         dW.zero_()
         for t in range(T):
-            dW.addmm_(dA[t].T, H_prev[t])
+            dW.add_(dA[t].T @ H_prev[t])
         return dW
 
     def batched():

@@ -158,4 +158,6 @@ def linear_recurrence_chunked(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor
     ``2 C + T / C`` dependent operations, ``chunk`` = C (default ``isqrt(T)``). Differentiable."""
     if a.shape[0] == 0:
         return torch.empty_like(b)
-    return _ChunkedRecurrence.apply(a, b, h0, chunk)
+    if torch.is_grad_enabled() and any(x is not None and x.requires_grad for x in (a, b, h0)):
+        return _ChunkedRecurrence.apply(a, b, h0, chunk)
+    return _chunked(a, b, h0, chunk)  # nothing to differentiate: skip autograd's bookkeeping
