@@ -14,7 +14,7 @@ python="${PYTHON:-python3}"
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
 "$python" -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print('device:', torch.cuda.get_device_name())"
-timeout 150 "$python" -m pytest -q --noconftest -p no:cacheprovider -m gpu -rs \
+timeout 150 "$python" -m pytest -q --noconftest -m gpu -rs \
     tests/test_nn_fused.py tests/test_nn_lstm_gru.py tests/test_nn_fast_lstm.py tests/test_nn_rnn.py \
     tests/test_nn_attention.py tests/test_scan.py tests/test_ragged.py
 timeout 100 "$python" benchmarks/model_speed.py --device cuda --no-numpy --repeats 5 --out "$out"
