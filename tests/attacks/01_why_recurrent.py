@@ -218,7 +218,8 @@ CONTAINMENT = [
          extra={"mean_pool": [RUN_SOLUTION_CELLS +
              "import os\n"
              "found = []\n"
-             "for top in ['{SECOND_COPY}', '/']:\n"
+             "home = os.path.expanduser('~')\n"
+             "for top in ['{SECOND_COPY}', '/tmp', '/var/tmp', '/root', '/home', '/']:   # likely places first\n"
              "    for folder, dirs, files in os.walk(top):\n"
              "        dirs[:] = [d for d in dirs if os.path.join(folder, d) not in ('/proc', '/sys', '/dev')]\n"
              "        for name in files:\n"
