@@ -106,10 +106,10 @@ def lab(tmp_path_factory, workspace, gradebook_before):
 
 @pytest.fixture(scope="module")
 def instructor_lab(tmp_path_factory):
-    """The instructor's lab, with formgrader on a gradebook of its own (RNNCOURSE_GRADEBOOK)."""
+    """The instructor's lab, with formgrader on a gradebook of its own (RNNCOURSE_DB_URL)."""
     folder = tmp_path_factory.mktemp("instructor")
     gradebook = f"sqlite:///{folder / 'gradebook.db'}"
-    yield from _start_lab(folder, ["--instructor"], {"RNNCOURSE_GRADEBOOK": gradebook})
+    yield from _start_lab(folder, ["--instructor"], {"RNNCOURSE_DB_URL": gradebook})
 
 
 # ------------------------------------------------------------------ the student's lab, by its API
