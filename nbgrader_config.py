@@ -5,7 +5,7 @@ exercises/<assignment>/     student notebooks generated from it (nbgrader "relea
 autograder/submitted/<student>/<assignment>/    collected submissions
 autograder/autograded/, autograder/feedback/    grading outputs (git-ignored)
 autograder/gradebook.db     the default sqlite gradebook; the environment variable
-                            RNNCOURSE_GRADEBOOK (an SQLAlchemy URL) selects another one
+                            RNNCOURSE_DB_URL (an SQLAlchemy URL, as for `course.py grade`) selects another one
 """
 import os
 
@@ -18,7 +18,7 @@ c.CourseDirectory.submitted_directory = "autograder/submitted"
 c.CourseDirectory.autograded_directory = "autograder/autograded"
 c.CourseDirectory.feedback_directory = "autograder/feedback"
 c.CourseDirectory.db_url = os.environ.get(
-    "RNNCOURSE_GRADEBOOK", "sqlite:///" + os.path.join(c.CourseDirectory.root, "autograder", "gradebook.db"))
+    "RNNCOURSE_DB_URL", "sqlite:///" + os.path.join(c.CourseDirectory.root, "autograder", "gradebook.db"))
 c.CourseDirectory.course_id = "rnn-course"
 
 # Released stubs: the signature and docstring stay, the body becomes this.

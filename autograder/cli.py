@@ -144,8 +144,8 @@ def cmd_release_student(args) -> int:
     from .student_release import write_student_release
 
     try:
-        summary = write_student_release(Path(args.out), force=args.force)
-    except FileExistsError as err:
+        summary = write_student_release(Path(args.out), assignments=args.assignments, force=args.force)
+    except (FileExistsError, ValueError) as err:
         print(f"release-student: {err}", file=sys.stderr)
         return 2
     print(summary)
@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
 
     student = sub.add_parser("release-student", help="write what a class gets into OUT: notebooks, book, package, README")
     student.add_argument("out", help="folder to write (must not exist, or be empty)")
+    student.add_argument("--assignments", nargs="+", metavar="NAME", help="the assignments to give (default: all)")
     student.add_argument("--force", action="store_true", help="replace OUT if it holds a previous student release")
     student.set_defaults(func=cmd_release_student)
 

@@ -11,17 +11,23 @@
 
 No solutions, no hidden test, no reference implementation of a graded function: the notebooks are
 the released stubs, the package is only what ``student_package.STUDENT_FACING`` lists, and the
-grader's files are the ones named here (no probes, no gradebook, no class grading). Without
-``solutions/``, ``check`` grades the visible tests and says that the hidden ones are run by the
-instructor (:mod:`autograder.visible`).
+grader's files are the ones named here (no probes, no gradebook, no class grading). A later
+assignment may hand out an earlier one's answer (a cell that defines ``rnn_forward`` for the BPTT
+assignment, say): a release that holds both is refused, naming them, so that the later one is
+released (``--assignments``) once the earlier one is due. Without ``solutions/``, ``check`` grades
+the visible tests and says that the hidden ones are run by the instructor (:mod:`autograder.visible`).
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import nbformat
+
 from . import paths, student_package
-from .release import release_all
+from .notebook_io import is_solution
+from .release import release_assignment, release_notebook
 
 MARKER = ".rnncourse-student-release"
 
@@ -30,6 +36,7 @@ STUDENT_GRADER: tuple[str, ...] = (
     "autograder/__init__.py", "autograder/__main__.py", "autograder/cli.py", "autograder/paths.py",
     "autograder/workspace.py", "autograder/visible.py", "autograder/grading.py", "autograder/assemble.py",
     "autograder/notebook_io.py", "autograder/sandbox.py", "autograder/kernel_launcher.py",
+    "autograder/isolation.py", "autograder/student_package.py",
     "autograder/release.py", "autograder/report.py", "autograder/probes/__init__.py",
     "autograder/lab",                     # the lab's settings, server extension and lab extension
     "course.py",
@@ -123,6 +130,26 @@ python3 course.py reset 02_rnn_equations
 """
 
 
+class GivesAnswers(ValueError):
+    """A release in which one notebook defines a function another one of it grades."""
+
+
+DEFINITION = re.compile(r"^\s*def (\w+)\(", re.M)
+
+
+def answers_given(notebooks: dict[str, nbformat.NotebookNode]) -> list[str]:
+    """Where a released notebook defines, outside the stubs, a function that a notebook of the same
+    release asks the student to write: ``["04_bptt defines rnn_forward, graded in 02_rnn_equations", ...]``."""
+    graded = {}
+    for assignment, nb in notebooks.items():
+        for cell in nb.cells:
+            if is_solution(cell):
+                graded.update({name: assignment for name in DEFINITION.findall(cell.source)})
+    return [f"{assignment} defines {name}, graded in {graded[name]}"
+            for assignment, nb in notebooks.items() for cell in nb.cells if not is_solution(cell)
+            for name in DEFINITION.findall(cell.source) if name in graded]
+
+
 def _copy(relative: str, out: Path) -> None:
     source, target = paths.ROOT / relative, out / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -141,11 +168,23 @@ def _prepare(out: Path, force: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def write_student_release(out: Path, force: bool = False) -> str:
-    """Write the class's copy of the course into ``out``; return a summary for the instructor."""
+def write_student_release(out: Path, assignments: list[str] | None = None, force: bool = False) -> str:
+    """Write the class's copy of the course (``assignments``, by default all) into ``out``; return
+    a summary for the instructor. Raises :class:`GivesAnswers` (writing nothing) when one of the
+    notebooks would hand out the answer to another."""
+    chosen = list(assignments or paths.assignments())
+    unknown = sorted(set(chosen) - set(paths.assignments()))
+    if unknown:
+        raise ValueError(f"no assignment {', '.join(unknown)} (known: {', '.join(paths.assignments())})")
+    notebooks = {a: release_notebook(nbformat.read(paths.source_notebook(a), as_version=4)) for a in chosen}
+    given = answers_given(notebooks)
+    if given:
+        raise GivesAnswers("this release would hand out answers: " + "; ".join(given) + ". Release the later "
+                           "assignment once the earlier one is due (choose with --assignments).")
     out = Path(out).resolve()
     _prepare(out, force)
-    notebooks = release_all(out / "exercises")
+    for assignment in chosen:
+        release_assignment(assignment, out / "exercises")
     student_package.build(out)
     for relative in STUDENT_GRADER:
         _copy(relative, out)
@@ -158,4 +197,4 @@ def write_student_release(out: Path, force: bool = False) -> str:
     (out / "README.md").write_text(readme(built.is_dir()))
     (out / MARKER).write_text("written by python3 course.py release-student\n")
     book = "the built book" if built.is_dir() else "no book (build it first with `python3 course.py book`)"
-    return f"wrote {out}: {len(notebooks)} released notebook file(s), the student package, {book}"
+    return f"wrote {out}: {len(notebooks)} assignment(s) ({', '.join(chosen)}), the student package, {book}"

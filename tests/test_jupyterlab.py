@@ -106,10 +106,10 @@ def lab(tmp_path_factory, workspace, gradebook_before):
 
 @pytest.fixture(scope="module")
 def instructor_lab(tmp_path_factory):
-    """The instructor's lab, with formgrader on a gradebook of its own (RNNCOURSE_GRADEBOOK)."""
+    """The instructor's lab, with formgrader on a gradebook of its own (RNNCOURSE_DB_URL)."""
     folder = tmp_path_factory.mktemp("instructor")
     gradebook = f"sqlite:///{folder / 'gradebook.db'}"
-    yield from _start_lab(folder, ["--instructor"], {"RNNCOURSE_GRADEBOOK": gradebook})
+    yield from _start_lab(folder, ["--instructor"], {"RNNCOURSE_DB_URL": gradebook})
 
 
 # ------------------------------------------------------------------ the student's lab, by its API
@@ -360,7 +360,10 @@ def test_check_from_the_lab_shows_what_the_command_prints(student, workspace):
     assert "[FAIL] 0/3  test_recurrent_summary_visible" in shown, shown
     command = subprocess.run([sys.executable, "-m", "autograder", "check", str(workspace / NOTEBOOK)],
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert shown.strip() == command.stdout.strip()
+    # The same report: score and every test's verdict (the hidden checks' messages name inputs the
+    # grader draws afresh for every run, so those lines may differ).
+    verdicts = lambda text: [line for line in text.strip().splitlines() if not line.startswith("         -> ")]  # noqa: E731
+    assert verdicts(shown) == verdicts(command.stdout), f"lab:\n{shown}\ncommand:\n{command.stdout}"
 
 
 def test_no_instructor_tool_in_the_students_lab(student, gradebook_before):

@@ -25,13 +25,44 @@ ASSIGNMENT = "01_why_recurrent"
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 
+def given_answers() -> set[tuple[str, str]]:
+    """(assignment, function) where a released notebook defines, outside its stubs, a function
+    that an assignment grades (an earlier assignment's answer, handed out with a later one)."""
+    names = graded_functions()
+    found = set()
+    for assignment in paths.assignments():
+        for cell in nbformat.read(paths.EXERCISES / assignment / f"{assignment}.ipynb", as_version=4).cells:
+            if not is_solution(cell):
+                found |= {(assignment, name) for name in re.findall(r"^\s*def (\w+)\(", cell.source, re.M)
+                          if name in names}
+    return found
+
+
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
+    """A release of every assignment that hands out no other assignment's answer."""
+    givers = {assignment for assignment, _ in given_answers()}
+    chosen = [a for a in paths.assignments() if a not in givers]
+    assert ASSIGNMENT in chosen
     out = tmp_path_factory.mktemp("class") / "rnn-course"
-    done = subprocess.run([sys.executable, "-m", "autograder", "release-student", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "autograder", "release-student", str(out), "--assignments", *chosen],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return out
+
+
+def test_a_release_that_would_hand_out_an_answer_is_refused(tmp_path):
+    out = tmp_path / "everything"
+    done = subprocess.run([sys.executable, "-m", "autograder", "release-student", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    given = given_answers()
+    if not given:
+        assert done.returncode == 0, done.stderr
+        return
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    for assignment, name in given:
+        assert f"{assignment} defines {name}" in done.stderr, done.stderr
+    assert not out.exists(), "a refused release wrote files"
 
 
 def release_env(release: Path, **extra: str) -> dict[str, str]:
@@ -99,8 +130,8 @@ def test_the_release_has_what_a_class_needs(release):
                      "rnncourse/grading/feedback.py", "autograder/visible.py", "autograder/lab/server.py",
                      "autograder/lab/labextensions/rnncourse-lab/static/remoteEntry.js"):
         assert (release / relative).is_file(), f"{relative} is missing"
-    for assignment in paths.assignments():
-        assert (release / "exercises" / assignment / f"{assignment}.ipynb").is_file()
+    released = {p.name for p in (release / "exercises").iterdir()}
+    assert released == set(paths.assignments()) - {a for a, _ in given_answers()}, sorted(released)
     for instructor_only in ("solutions", "tests", "benchmarks", "autograder/probes/01_why_recurrent.py",
                             "autograder/classroom.py", "autograder/gradebook.py", "rnncourse/numpy_ref",
                             "nbgrader_config.py"):
