@@ -43,6 +43,7 @@ LABEL_LINE = re.compile(r"^\((?:[\w-]+)\)=\s*$|^:[a-z_-]+:.*$", re.M)
 LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 
 # What a quoted measurement looks like.
+WORDS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|a hundred|hundred|a thousand|thousand|a million|million"
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 PATTERNS = [
     ("scientific", re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+\b")),
@@ -54,6 +55,8 @@ PATTERNS = [
     ("quantity", re.compile(rf"(?<![\w.]){NUMBER}\s*(?:minutes?|seconds?|s\b|ms\b|us\b|µs\b|hours?|MiB|KiB|GiB|MB|kB|GB)")),
     ("orders", re.compile(rf"(?<![\w.]){NUMBER}\s+orders? of magnitude")),
     ("approximate", re.compile(rf"(?:about|around|roughly|nearly|almost|approximately|\\approx|~)\s*\$?\s*{NUMBER}(?![\w^])")),
+    ("number in words", re.compile(rf"(?:(?:about|around|roughly|nearly|almost|approximately)\s+(?:{WORDS})\b"
+                                   rf"|\b(?:{WORDS})\s+(?:times|orders of magnitude)\b)", re.I)),
 ]
 
 # Tokens (or their number alone) that are not measurements, per page ("*" for every page), with
@@ -83,6 +86,7 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("09_language_model", "80 %"): "the split of the data set (a setting)",
     ("09_language_model", "10 %"): "the split of the data set (a setting)",
     ("10_text_classification", "0.2"): "dropout of the recorded models (a setting of the script)",
+    ("performance", "three times"): "two backward products per forward product: a count, 1 + 2",
     ("performance", "6.3"): "arithmetic of the FLOP formula printed next to it",
     ("performance", "1.25"): "the course's speed target for the scratch LSTM (a setting)",
     ("performance", "32 times"): "B = 32 rows: each weight is reused once per row, a count",
@@ -221,6 +225,8 @@ def test_glued_numbers_and_settings_pass():
     "it lost about 24 orders of magnitude.",
     "it needed about 4500 steps.",
     "accuracy rose to 74 %.",
+    "the scan is about ten times faster.",
+    "the loss grew by three orders of magnitude.",
 ])
 def test_a_hand_typed_measurement_fails(typed):
     assert quoted_numbers("sample", SAMPLE + "\nAnd " + typed + "\n"), typed
