@@ -121,9 +121,13 @@ def cmd_lab(args) -> int:
     if args.instructor:
         return lab.launch("instructor", paths.ROOT, args.extra, cwd=paths.ROOT)
     space = workspace.root(args.workspace)
-    added = workspace.sync(space)
-    if added:
-        print(f"course: {len(added)} released file(s) copied into your workspace {space}/")
+    synced = workspace.sync(space)
+    if synced.added:
+        print(f"course: {len(synced.added)} released file(s) copied into your workspace {space}/")
+    for path in synced.updated:
+        print(f"course: the course has updated {path.name} since you copied it; yours is unchanged. "
+              f"`python3 course.py reset {workspace.assignment_of(path.name)}` takes the new one "
+              "(yours is backed up first)")
     return lab.launch("student", space, args.extra, cwd=paths.ROOT)
 
 
