@@ -71,8 +71,9 @@ def run(args: list[str]) -> int:
     return subprocess.run(args, cwd=ROOT, env=venv_env()).returncode
 
 
-# Static pages: text progress bars, no widgets. One BLAS/OpenMP thread per chapter kernel: the
-# chapters' models are tiny, and extra threads only fight over the cores (benchmarks/threads.py).
+# Static pages: one line per training loop instead of a progress bar, no widgets. One BLAS/OpenMP
+# thread per chapter kernel: the chapters' models are tiny, and extra threads only fight over the
+# cores (benchmarks/threads.py).
 BOOK_ENV = {"RNNCOURSE_TEXT_PROGRESS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1"}
 
