@@ -75,9 +75,11 @@ def cmd_check(args) -> int:
     except FileNotFoundError as err:
         print(f"check: {err}", file=sys.stderr)
         return 2
-    if workspace.is_released_stub(path):
-        print(f"note: {path} is the course's released stub, not your work; your copy is in {space}/ "
-              "(python3 course.py check ASSIGNMENT grades it)")
+    given = Path(args.notebook).expanduser()
+    if given.is_file() and workspace.is_released_stub(given):   # as the notebooks' instructions say
+        print(f"note: grading your copy {path}" if path != given.resolve() else
+              f"note: {path} is the course's released notebook, not your work "
+              f"(`python3 course.py lab` makes your copy in {space}/)")
     assignment = args.assignment or path.stem
     if has_solutions(assignment):
         from .grading import grade_notebook

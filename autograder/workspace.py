@@ -122,11 +122,15 @@ def reset(name: str, workspace: Path, released: Path = paths.EXERCISES) -> tuple
     return target, backup
 
 
-def notebook(name: str, workspace: Path) -> Path:
-    """The file ``course.py check NAME`` grades: an existing path as given, else the workspace's
-    notebook of assignment NAME."""
+def notebook(name: str, workspace: Path, released: Path = paths.EXERCISES) -> Path:
+    """The file ``course.py check NAME`` grades: the workspace's notebook of assignment NAME, or the
+    path given; a path to a released stub means the student's copy of it, where there is one."""
     given = Path(name).expanduser()
     if given.is_file():
+        if is_released_stub(given, released):
+            copy = workspace / given.resolve().relative_to(released.resolve())
+            if copy.is_file():
+                return copy
         return given
     assignment = assignment_of(name)
     candidate = workspace / assignment / f"{assignment}.ipynb"

@@ -102,7 +102,13 @@ def test_check_takes_an_assignment_name_or_a_path(released, tmp_path):
     space = tmp_path / "workspace"
     workspace.sync(space, released)
     assert workspace.notebook(FIRST, space) == notebook_in(space, FIRST)
-    assert workspace.notebook(str(notebook_in(released, FIRST)), space) == notebook_in(released, FIRST)
+    elsewhere = tmp_path / "elsewhere.ipynb"
+    elsewhere.write_text(notebook_in(released, FIRST).read_text())
+    assert workspace.notebook(str(elsewhere), space) == elsewhere
+    # The notebooks' own instructions name the released file: that means the student's copy.
+    assert workspace.notebook(str(notebook_in(released, FIRST)), space, released) == notebook_in(space, FIRST)
+    assert workspace.notebook(str(notebook_in(paths.EXERCISES, SECOND)), space, released) == \
+        notebook_in(paths.EXERCISES, SECOND)   # no copy of it yet: the file itself
     with pytest.raises(FileNotFoundError, match="workspace"):
         workspace.notebook(SECOND, space)
 
