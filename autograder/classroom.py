@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .gradebook import already_graded, open_gradebook, record, register_assignment, schema_lock
+from .gradebook import already_graded, disagreements, open_gradebook, record, register_assignment, schema_lock
 from .grading import NotebookResult, grade_notebook, load_source
 from .report import write_feedback
 from .sandbox import Limits
@@ -49,6 +49,8 @@ def find_jobs(submitted: Path) -> list[Job]:
                 continue  # not a name we can store safely; listed by the caller as skipped
             if assignment not in known:
                 job.problem = f"there is no assignment called {assignment!r}"
+            elif refused := paths.submission_problem(expected, submitted):
+                job.problem = refused
             elif not expected.is_file():
                 found = sorted(p.name for p in folder.glob("*.ipynb"))
                 job.problem = (f"expected a notebook named {expected.name}, found {', '.join(found)}" if found
@@ -107,7 +109,7 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
         hide.append(db_url.removeprefix("sqlite:///"))
     with schema_lock(db_url):
         gb = open_gradebook(db_url)
-        for assignment in sorted({j.assignment for j in jobs if not j.problem}):
+        for assignment in sorted({j.assignment for j in jobs} & set(paths.assignments())):   # refused ones too
             register_assignment(gb, load_source(assignment))
     try:
         results: list[NotebookResult] = []
@@ -136,6 +138,8 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
                 results.append(result)
                 log(f"  {job.student:<20} {job.assignment:<28} {result.score:g}/{result.max_score:g}"
                     + (f"  ({result.error})" if result.error else ""))
+        for line in disagreements(gb, results):
+            log(f"GRADEBOOK DISAGREES: {line}")
         return results
     finally:
         gb.close()

@@ -200,6 +200,7 @@ def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Li
             result.answer_errors.append(f"cell starting {first!r}: {_message(outcome, run.problem)}")
     if run.problem:
         result.flags.append(run.problem)
+    result.flags.extend(run.notes)
     secret = hidden_lines(source)
     for test in result.tests:
         test.message = withhold_hidden(test.message, secret)

@@ -2,7 +2,7 @@
 
 Shapes and values are random for every grading run; they cover the cases the hidden tests
 cover (a batch of one, one hidden unit). Weights are drawn like PyTorch's initialisation,
-uniform in [-1/sqrt(H), 1/sqrt(H)]. seed_to_torch_lstm takes dicts of weights, which the
+uniform in [-1/sqrt(H), 1/sqrt(H)]. lstm_params_to_torch takes dicts of weights, which the
 probes do not send, so only the kernel's tests check it.
 """
 import numpy as np

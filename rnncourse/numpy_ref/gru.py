@@ -11,18 +11,20 @@ PyTorch's ``nn.GRU`` (the default everywhere in the course):
     h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
     \end{aligned}
 
-Cho et al. (2014), as written in the course's source notes (``convention="cho"``): the reset
-gate scales :math:`h_{t-1}` *before* the matrix product, and :math:`z_t` weights the candidate:
+The reset-before-product form (``convention="cho"``): the reset gate scales :math:`h_{t-1}`
+*before* the matrix product, as in Cho et al. (2014), and :math:`z_t` weights the candidate, as in
+Chung et al. (2014):
 
 .. math::
 
     \tilde h_t = \tanh\big(W_{in} x_t + b_{in} + W_{hn} (r_t \odot h_{t-1}) + b_{hn}\big), \qquad
     h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t
 
-The two differ in two ways. Swapping the roles of :math:`z` and :math:`1-z` is only a relabelling
-(a network learns :math:`-a_z` instead of :math:`a_z`); applying the reset before or after
-:math:`W_{hn}` is a genuinely different function. Both use the same arrays, gates stacked in
-PyTorch's order (r, z, n).
+Cho et al. write :math:`h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t`, the roles of
+:math:`z` that PyTorch keeps; the swapped roles above are Chung et al.'s. The two forms here differ
+in two ways. Swapping the roles of :math:`z` and :math:`1-z` is only a relabelling (a network
+learns :math:`-a_z` instead of :math:`a_z`); applying the reset before or after :math:`W_{hn}` is a
+genuinely different function. Both use the same arrays, gates stacked in PyTorch's order (r, z, n).
 
 Shapes
 ------
@@ -38,7 +40,9 @@ T  sequence length, B  batch size, D  input size, H  hidden size.
 ``Hs``             (T, B, H)   every hidden state
 =================  ==========  ============================================
 
-Reference: Cho et al. (2014), *Learning phrase representations using RNN encoder-decoder*.
+References: Cho et al. (2014), *Learning phrase representations using RNN encoder-decoder for
+statistical machine translation*; Chung et al. (2014), *Empirical evaluation of gated recurrent
+neural networks on sequence modeling*.
 """
 from __future__ import annotations
 
@@ -91,7 +95,7 @@ def gru_step_backward(dh_t, cache):
 
 
 def gru_cho_step_forward(x_t, h_prev, W_ih, W_hh, b_ih=None, b_hh=None):
-    """One step of the GRU as Cho et al. (2014) write it. Returns ``h_t, cache``.
+    """One step of the reset-before-product GRU (Cho et al.'s reset, Chung et al.'s z). Returns ``h_t, cache``.
 
     Same arrays as :func:`gru_step_forward`; ``b_hn`` is simply added to the candidate's
     pre-activation (in this convention it is indistinguishable from ``b_in``).

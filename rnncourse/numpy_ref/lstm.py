@@ -69,7 +69,7 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih=None, b_hh=None):
         A = A + b_hh
     i = sigmoid(A[:, 0 * H:1 * H])  # (B, H) input gate
     f = sigmoid(A[:, 1 * H:2 * H])  # (B, H) forget gate
-    g = np.tanh(A[:, 2 * H:3 * H])  # (B, H) candidate, C_tilde in the seeds' notation
+    g = np.tanh(A[:, 2 * H:3 * H])  # (B, H) candidate, often written c_tilde
     o = sigmoid(A[:, 3 * H:4 * H])  # (B, H) output gate
     c_t = f * c_prev + i * g  # (B, H) the forget gate scales the OLD cell state
     tanh_c = np.tanh(c_t)

@@ -71,26 +71,26 @@ CASES = [
     ),
     dict(
         name="mapping_keeps_the_notes_gate_order",
-        answers={"seed_to_torch_lstm": (
-            "def seed_to_torch_lstm(W, b):\n"
+        answers={"lstm_params_to_torch": (
+            "def lstm_params_to_torch(W, b):\n"
             "    H = W['f'].shape[0]\n"
             "    stacked = np.concatenate([W[k] for k in ('f', 'i', 'C', 'o')])\n"
             "    bias = np.concatenate([b[k] for k in ('f', 'i', 'C', 'o')])\n"
             "    return {'weight_ih_l0': stacked[:, H:], 'weight_hh_l0': stacked[:, :H],\n"
             "            'bias_ih_l0': bias, 'bias_hh_l0': np.zeros_like(bias)}\n")},
-        failing={"test_seed_to_torch_lstm_visible": "course notes' order f, i, C, o",
-                 "test_seed_to_torch_lstm_hidden": "gate order i, f, g, o"},
+        failing={"test_lstm_params_to_torch_visible": "course notes' order f, i, C, o",
+                 "test_lstm_params_to_torch_hidden": "gate order i, f, g, o"},
     ),
     dict(
         name="mapping_doubles_the_bias",
-        answers={"seed_to_torch_lstm": (
-            "def seed_to_torch_lstm(W, b):\n"
+        answers={"lstm_params_to_torch": (
+            "def lstm_params_to_torch(W, b):\n"
             "    H = W['f'].shape[0]\n"
             "    stacked = np.concatenate([W[k] for k in ('i', 'f', 'C', 'o')])\n"
             "    bias = np.concatenate([b[k] for k in ('i', 'f', 'C', 'o')])\n"
             "    return {'weight_ih_l0': stacked[:, H:], 'weight_hh_l0': stacked[:, :H],\n"
             "            'bias_ih_l0': bias, 'bias_hh_l0': bias}\n")},
-        failing={"test_seed_to_torch_lstm_visible": "ADDS its two biases",
-                 "test_seed_to_torch_lstm_hidden": "one bias set to zero"},
+        failing={"test_lstm_params_to_torch_visible": "ADDS its two biases",
+                 "test_lstm_params_to_torch_hidden": "one bias set to zero"},
     ),
 ]

@@ -73,7 +73,9 @@ CASES = [
             "        return False\n"
             "    recent = val_losses[-patience - 1:]\n"
             "    return all(b >= a for a, b in zip(recent[:-1], recent[1:]))\n")},
-        failing={"test_should_stop_visible": "compare with the best", "test_should_stop_hidden": "should_stop("},
+        # the visible test of the loop uses the student's own stopping rule, so it stops at the wrong epoch too
+        failing={"test_should_stop_visible": "compare with the best", "test_should_stop_hidden": "should_stop(",
+                 "test_train_visible": "stop exactly 5 epochs after the best one"},
     ),
     dict(
         name="loop_without_clipping",
