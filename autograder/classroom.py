@@ -109,7 +109,7 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
         hide.append(db_url.removeprefix("sqlite:///"))
     with schema_lock(db_url):
         gb = open_gradebook(db_url)
-        for assignment in sorted({j.assignment for j in jobs if not j.problem}):
+        for assignment in sorted({j.assignment for j in jobs} & set(paths.assignments())):   # refused ones too
             register_assignment(gb, load_source(assignment))
     try:
         results: list[NotebookResult] = []

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
-from . import isolation, paths
+from . import isolation, paths, workspace
 from .sandbox import UNISOLATED_NOTE, Limits
 
 
@@ -63,14 +62,29 @@ def cmd_release(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .grading import grade_notebook
+    """Grade one notebook: by the full grader where the course's solutions/ are present, else
+    (a class's copy of the course) its visible tests only."""
     from .report import format_student_report
+    from .visible import grade_visible, has_solutions
 
     if _isolation_refused(args):
         return 2
-    path = Path(args.notebook).resolve()
+    space = workspace.root(args.workspace)
+    try:
+        path = workspace.notebook(args.notebook, space).resolve()
+    except FileNotFoundError as err:
+        print(f"check: {err}", file=sys.stderr)
+        return 2
+    if workspace.is_released_stub(path):
+        print(f"note: {path} is the course's released stub, not your work; your copy is in {space}/ "
+              "(python3 course.py check ASSIGNMENT grades it)")
     assignment = args.assignment or path.stem
-    result = grade_notebook(path, assignment, limits=_limits(args))
+    if has_solutions(assignment):
+        from .grading import grade_notebook
+
+        result = grade_notebook(path, assignment, limits=_limits(args))
+    else:
+        result = grade_visible(path, assignment, limits=_limits(args))
     print(format_student_report(result))
     return 0 if not result.error else 1
 
@@ -101,10 +115,46 @@ def cmd_grade(args) -> int:
 
 
 def cmd_lab(args) -> int:
-    command = [sys.executable, "-m", "jupyter", "lab", "--notebook-dir", str(paths.EXERCISES)]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    return subprocess.call(command + args.extra)
+    """The student's lab over their workspace (brought up to date first), or the instructor's."""
+    from . import lab
+
+    if args.instructor:
+        return lab.launch("instructor", paths.ROOT, args.extra, cwd=paths.ROOT)
+    space = workspace.root(args.workspace)
+    added = workspace.sync(space)
+    if added:
+        print(f"course: {len(added)} released file(s) copied into your workspace {space}/")
+    return lab.launch("student", space, args.extra, cwd=paths.ROOT)
+
+
+def cmd_reset(args) -> int:
+    space = workspace.root(args.workspace)
+    try:
+        notebook, backup = workspace.reset(args.name, space)
+    except FileNotFoundError as err:
+        print(f"reset: {err}", file=sys.stderr)
+        return 2
+    if backup:
+        print(f"your previous notebook is saved as {backup}")
+    print(f"{notebook} is the released stub again")
+    return 0
+
+
+def cmd_release_student(args) -> int:
+    from .student_release import write_student_release
+
+    try:
+        summary = write_student_release(Path(args.out), assignments=args.assignments, force=args.force)
+    except (FileExistsError, ValueError) as err:
+        print(f"release-student: {err}", file=sys.stderr)
+        return 2
+    print(summary)
+    return 0
+
+
+def _add_workspace_option(parser) -> None:
+    parser.add_argument("--workspace", help=f"the folder of your own notebooks (default: ${workspace.ENVIRONMENT_VARIABLE}, "
+                                            "else workspace/ in the course)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("release", help="regenerate exercises/ from solutions/").set_defaults(func=cmd_release)
 
     check = sub.add_parser("check", help="grade one notebook and print the feedback (no gradebook)")
-    check.add_argument("notebook", help="path to the notebook, anywhere on disk")
+    check.add_argument("notebook", help="an assignment of your workspace (e.g. 02_rnn_equations) or a notebook's path")
     check.add_argument("--assignment", help="assignment name (default: the notebook's file name)")
+    _add_workspace_option(check)
     _add_limit_options(check)
     check.set_defaults(func=cmd_check)
 
@@ -133,8 +184,22 @@ def main(argv: list[str] | None = None) -> int:
     _add_limit_options(grade)
     grade.set_defaults(func=cmd_grade)
 
-    lab = sub.add_parser("lab", help="open the exercises in JupyterLab (other options go to JupyterLab)")
+    lab = sub.add_parser("lab", help="open your workspace in JupyterLab (other options go to JupyterLab)")
+    lab.add_argument("--instructor", action="store_true", help="the instructor's lab: the course folder, formgrader")
+    _add_workspace_option(lab)
     lab.set_defaults(func=cmd_lab)
+
+    reset = sub.add_parser("reset", help="put the released stub of one assignment back into your workspace "
+                                         "(your notebook is backed up first)")
+    reset.add_argument("name", help="the assignment, e.g. 02_rnn_equations")
+    _add_workspace_option(reset)
+    reset.set_defaults(func=cmd_reset)
+
+    student = sub.add_parser("release-student", help="write what a class gets into OUT: notebooks, book, package, README")
+    student.add_argument("out", help="folder to write (must not exist, or be empty)")
+    student.add_argument("--assignments", nargs="+", metavar="NAME", help="the assignments to give (default: all)")
+    student.add_argument("--force", action="store_true", help="replace OUT if it holds a previous student release")
+    student.set_defaults(func=cmd_release_student)
 
     # Only `lab` passes options it does not know on to another program (JupyterLab).
     args, unknown = parser.parse_known_args(argv)

@@ -24,7 +24,7 @@ import resource
 import signal
 import sys
 
-from .isolation import Sandbox, die_with_parent, run
+from .isolation import Sandbox, die_with_parent, drop_privileges, run
 
 
 def _limit(which: int, value: int) -> None:
@@ -40,14 +40,6 @@ def apply_limits(memory_mb: int, max_file_mb: int = 256, max_processes: int = 51
     _limit(resource.RLIMIT_NOFILE, 1024)
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_NPROC, max_processes)  # per user: root grades with a user id per kernel
-
-
-def drop_privileges(uid: int | None) -> None:
-    if uid is None or os.geteuid() != 0:
-        return
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
 
 
 def _kernel(kernel_args: list[str], memory_mb: int):

@@ -42,8 +42,8 @@ def absolute_db_url(url: str) -> str:
 
 def submission_problem(path: Path, submitted: Path) -> str:
     """Why ``path`` (``submitted/<student>/<assignment>/<file>``) is not a submission to grade,
-    or "". Only real folders and a regular file count: a link, a device or a folder where the
-    file belongs is refused, and so is anything whose real path leaves ``submitted``. A missing
+    or "". Only real folders and a regular file of its own count: a link (symbolic or hard), a
+    device or a folder where the file belongs is refused, and so is anything whose real path leaves ``submitted``. A missing
     file is not a problem here (the caller says which notebook it expected)."""
     path, submitted = Path(path), Path(submitted)
     relative = path.relative_to(submitted)
@@ -62,6 +62,8 @@ def submission_problem(path: Path, submitted: Path) -> str:
         return f"{relative} is a folder, not a notebook file"
     if not stat.S_ISREG(info.st_mode):
         return f"{relative} is not a regular file (a device, a pipe or a socket)"
+    if info.st_nlink > 1:
+        return f"{relative} is a hard link (the same file has other names): only a file of its own is graded"
     if not path.resolve().is_relative_to(submitted.resolve()):
         return f"{relative} lies outside the submissions folder"
     return ""

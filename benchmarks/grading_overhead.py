@@ -13,7 +13,8 @@ For each assignment two things run side by side, in interleaved rounds:
            thread like the grader's kernels;
 ``graded`` a correct submission (the released notebook with the solutions typed in)
            through ``autograder.grading.grade_notebook``: read, rebuild from the source,
-           sandboxed worker and kernel with limits, scoring.
+           sandboxed worker and kernel with limits, isolated in namespaces of its own
+           (allowlist file system, student-facing package copy, no network), scoring.
 
 The overhead is the ratio of the medians (target: under 2x). The grader's sandbox run time
 (``NotebookResult.seconds``) is recorded too, so the fixed cost of the sandbox start shows.
@@ -36,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import command, machine, machine_markdown, median, now, write_results  # noqa: E402
 
-from autograder import paths  # noqa: E402
+from autograder import isolation, paths  # noqa: E402
 from autograder.grading import grade_notebook, load_source  # noqa: E402
 from autograder.notebook_io import grade_id, is_solution  # noqa: E402
 
@@ -87,6 +88,7 @@ def run_graded(assignment: str, nb: nbformat.NotebookNode) -> tuple[float, float
 
 def markdown(data: dict) -> str:
     lines = ["# Autograding cost per notebook", "", machine_markdown(data), "",
+             f"Kernel isolation: {data['isolation']}.", "",
              f"Repeats: {data['repeats']} interleaved rounds, medians of wall-clock seconds.", "",
              "| assignment | plain nbclient s | grade_notebook s | of which sandbox run s | overhead (x plain) | score |",
              "|---|---:|---:|---:|---:|---|"]
@@ -125,7 +127,9 @@ def main(argv=None) -> int:
               f"overhead {row['overhead']:.2f}x, score {score:g}/{max_score:g}", flush=True)
     overheads = [r["overhead"] for r in rows]
     data = {"benchmark": "grading_overhead", "command": command(), "date": now(), "machine": machine(args.device),
-            "repeats": args.repeats, "rows": rows, "median_overhead": round(median(overheads), 3),
+            "repeats": args.repeats, "rows": rows,
+            "isolation": "user, mount, PID and network namespaces" if not isolation.unavailable()
+                         else f"none ({isolation.unavailable()})", "median_overhead": round(median(overheads), 3),
             "max_overhead": round(max(overheads), 3)}
     print("wrote", *write_results("grading_overhead", data, markdown(data), args.out))
     return 0

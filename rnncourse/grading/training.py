@@ -10,7 +10,6 @@ interface; its variants reproduce the classic mistakes (no clipping, best parame
 from __future__ import annotations
 
 import torch
-from torch import nn
 
 from ..train import fit
 from .problems import Problem, SequenceRegressor, make_problem  # noqa: F401  (re-exported)

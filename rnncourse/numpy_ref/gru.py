@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lstm import sigmoid
+from .lstm import require_steps, sigmoid
 
 GATES = ("r", "z", "n")  # PyTorch's stacking order in W_ih, W_hh, b_ih, b_hh
 CONVENTIONS = ("pytorch", "cho")
@@ -154,6 +154,7 @@ def gru_forward(X, h0, W_ih, W_hh, b_ih=None, b_hh=None, convention="pytorch"):
     """
     step_forward, _ = _steps(convention)
     T, B, _ = X.shape
+    require_steps(T, "gru_forward")
     H = W_hh.shape[1]
     dtype = np.result_type(X, W_ih)
     h = np.zeros((B, H), dtype=dtype) if h0 is None else h0
@@ -173,6 +174,7 @@ def gru_backward(dHs, cache, dh_T=None):
     convention, caches = cache
     _, step_backward = _steps(convention)
     T = dHs.shape[0]
+    require_steps(T, "gru_backward")
     x0, W_ih, W_hh = caches[0][0], caches[0][-2], caches[0][-1]
     dX = np.empty((T,) + x0.shape, dtype=dHs.dtype)
     grads = {"W_ih": np.zeros_like(W_ih), "W_hh": np.zeros_like(W_hh),
