@@ -34,8 +34,12 @@ BOOK = ROOT / "book"
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
-OTHER_FENCE = re.compile(r"^(`{3,})(?!\{(?:math|admonition|note|tip|warning|glossary|bibliography|figure|dropdown)\})[^\n]*\n.*?^\1[ \t]*$",
-                         re.M | re.S)
+# A whole fenced block, indented or not (a block inside a list item is indented): its fence,
+# its directive if any, its body. Matching whole blocks keeps an opening and its closing fence
+# together, so the closing fence of one block is never taken for the opening of another.
+FENCE = re.compile(r"^[ \t]*(`{3,})(\{[\w-]+\})?[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
+READ_DIRECTIVES = {"{math}", "{admonition}", "{note}", "{tip}", "{warning}", "{glossary}", "{bibliography}",
+                   "{figure}", "{dropdown}"}   # blocks whose body a reader reads; other fences are code
 CELL_OPTIONS = re.compile(r"\A---\n(.*?)\n---\n", re.S)   # a code cell's YAML header
 ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")           # {glue:text}`x:.2f`, {eq}`...`, {cite:p}`...`
 INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -73,6 +77,7 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("05_gradient_problems", "10^6"): "training steps Le et al. (2015) report, a published setting",
     ("05_gradient_problems", "0.167"): "Var(u1 + u2) = 2/12 for two uniform values, derived in the text",
     ("05_gradient_problems", "0.01"): "the MSE threshold for 'solved' of Le et al. (2015), a setting",
+    ("06_lstm_gru", "10^{-7}"): "the acceptance threshold of the LSTM gradient checks (tests/test_numpy_lstm.py, a setting)",
     ("06_lstm_gru", "0.73"): "sigma(1), the forget gate at bias 1",
     ("06_lstm_gru", "0.95"): "sigma(3), the gate at bias 3",
     ("06_lstm_gru", "1"): "a gate near 1, fully open: a concept, not a measurement",
@@ -131,12 +136,18 @@ def _alt_texts(options) -> list[str]:
     return []
 
 
+def _without_code_fences(text: str) -> str:
+    """The text with every fenced code block removed; a block a reader reads (maths, admonitions,
+    figures...) keeps its body, whose own fenced code blocks are removed in turn."""
+    return FENCE.sub(lambda m: _without_code_fences(m.group(3)) if m.group(2) in READ_DIRECTIVES else "", text)
+
+
 def prose_and_alt_texts(source: str) -> list[str]:
     """The reader-visible text of a page's source: prose outside code, and figures' alt texts."""
     source = FRONT_MATTER.sub("", source)
     headers = [m.group(1) for cell in CODE_CELL.findall(source) for m in [CELL_OPTIONS.match(cell)] if m]
     alts = [alt for header in headers for alt in _alt_texts(yaml.safe_load(header))]
-    prose = OTHER_FENCE.sub("", CODE_CELL.sub("", source))
+    prose = _without_code_fences(CODE_CELL.sub("", source))
     parts = []
     for text in [prose] + alts:
         for pattern in (ROLE, INLINE_CODE, LABEL_LINE, LINK_TARGET):
@@ -251,3 +262,14 @@ def test_every_definitional_entry_is_still_needed():
     for page in toc_pages():
         quoted_numbers(page, (BOOK / f"{page}.md").read_text(encoding="utf-8"), used)
     assert sorted(set(DEFINITIONAL) - used) == []
+
+
+def test_prose_between_a_maths_block_and_a_code_cell_is_read():
+    """The closing fence of a maths block (indented inside a list item or not) is not taken for
+    the opening of a code block that would hide the prose after it."""
+    for indent in ("", "   "):
+        source = (f"1. a step:\n\n{indent}```{{math}}\n{indent}x = 1\n{indent}```\n\n"
+                  "It took about 4500 steps.\n\n```{code-cell} ipython3\nprint(1)\n```\n\n```text\nabout 99 steps\n```\n")
+        prose = " ".join(prose_and_alt_texts(source))
+        assert "about 4500 steps" in prose and "x = 1" in prose, (indent, prose)
+        assert "about 99" not in prose, (indent, prose)
