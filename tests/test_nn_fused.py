@@ -9,23 +9,14 @@ from torch import nn
 
 from rnncourse.nn import LSTM
 from rnncourse.nn.fused import FusedGRU, FusedLSTM, GRUFunction, LSTMFunction
-from test_nn_lstm_gru import assert_same, random_state, run
+from test_nn_lstm_gru import assert_same, make_pair, random_state, run
 
 KINDS = {"lstm": (nn.LSTM, FusedLSTM), "gru": (nn.GRU, FusedGRU)}
 CONFIGS = list(itertools.product(["lstm", "gru"], [True, False], [1, 2], [False, True]))
 
 
-def make_pair(kind, D, H, num_layers, bias, bidirectional, device, seed=0):
-    torch.manual_seed(seed)
-    torch_cls, fused_cls = KINDS[kind]
-    reference = torch_cls(D, H, num_layers=num_layers, bias=bias, bidirectional=bidirectional).double().to(device)
-    fused = fused_cls(D, H, num_layers=num_layers, bias=bias, bidirectional=bidirectional).double().to(device)
-    fused.load_state_dict(reference.state_dict())  # strict: names and shapes must match
-    return reference, fused
-
-
 def compare(kind, num_layers, bias, bidirectional, device, T=6, B=3, D=4, H=5, with_state=True):
-    reference, fused = make_pair(kind, D, H, num_layers, bias, bidirectional, device)
+    reference, fused = make_pair(kind, D, H, num_layers, bias, bidirectional, device, classes=KINDS)
     dirs = 2 if bidirectional else 1
     generator = torch.Generator().manual_seed(1)
     X = torch.randn(T, B, D, dtype=torch.float64, generator=generator).to(device)
