@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-FENCE = re.compile(r"^(`{3,})(.*)$")                 # an opening backtick fence and its info string
+FENCE = re.compile(r"^[ \t]*(`{3,})(.*)$")          # an opening backtick fence (indented in a list item too) and its info string
 CELL_OPTIONS = re.compile(r"\A---\n(.*?)\n---\n", re.S)   # a code cell's YAML header
 ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")           # {glue:text}`x:.2f`, {eq}`...`, {cite:p}`...`
 INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -74,9 +74,9 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("05_gradient_problems", "10^6"): "training steps Le et al. (2015) report, a published setting",
     ("05_gradient_problems", "0.167"): "Var(u1 + u2) = 2/12 for two uniform values, derived in the text",
     ("05_gradient_problems", "0.01"): "the MSE threshold for 'solved' of Le et al. (2015), a setting",
+    ("06_lstm_gru", "10^{-7}"): "the acceptance threshold of the LSTM gradient checks (tests/test_numpy_lstm.py, a setting)",
     ("06_lstm_gru", "0.73"): "sigma(1), the forget gate at bias 1",
     ("06_lstm_gru", "0.95"): "sigma(3), the gate at bias 3",
-    ("06_lstm_gru", "10^{-7}"): "the acceptance threshold of the course's gradient checks (a setting)",
     ("06_lstm_gru", "1"): "a gate near 1, fully open: a concept, not a measurement",
     ("06_lstm_gru", "4 times"): "four gate blocks: a count from the equations",
     ("06_lstm_gru", "3 times"): "three gate blocks: a count from the equations",
@@ -150,13 +150,13 @@ def split_page(source: str) -> tuple[list[str], list[str]]:
             continue
         ticks, info = opening.group(1), opening.group(2).strip()
         end = next((j for j in range(i + 1, len(lines))
-                    if re.fullmatch(rf"`{{{len(ticks)},}}\s*", lines[j])), len(lines))
+                    if re.fullmatch(rf"[ \t]*`{{{len(ticks)},}}\s*", lines[j])), len(lines))
         body = lines[i + 1:end]
         if info.startswith("{code-cell}"):
             cells.append("\n".join(body) + "\n")
         elif info.startswith("{"):
             inner, nested = split_page("\n".join(line for line in body
-                                                  if not line.startswith(":") or line.startswith(":alt:")))
+                                                  if not line.lstrip().startswith(":") or line.lstrip().startswith(":alt:")))
             prose += inner
             cells += nested
         i = end + 1
@@ -284,6 +284,17 @@ def test_every_definitional_entry_is_still_needed():
     for page in toc_pages():
         quoted_numbers(page, (BOOK / f"{page}.md").read_text(encoding="utf-8"), used)
     assert sorted(set(DEFINITIONAL) - used) == []
+
+
+def test_prose_between_a_maths_block_and_a_code_cell_is_read():
+    """The closing fence of a maths block (indented inside a list item or not) is not taken for
+    the opening of a code block that would hide the prose after it."""
+    for indent in ("", "   "):
+        source = (f"1. a step:\n\n{indent}```{{math}}\n{indent}x = 1\n{indent}```\n\n"
+                  "It took about 4500 steps.\n\n```{code-cell} ipython3\nprint(1)\n```\n\n```text\nabout 99 steps\n```\n")
+        prose = " ".join(prose_and_alt_texts(source))
+        assert "about 4500 steps" in prose and "x = 1" in prose, (indent, prose)
+        assert "about 99" not in prose, (indent, prose)
 
 
 def test_prose_between_math_blocks_and_in_figures_is_read():
