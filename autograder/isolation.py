@@ -148,7 +148,8 @@ def enter_namespaces() -> None:
 
 @lru_cache(maxsize=None)
 def unavailable() -> str:
-    """Why the kernel cannot be isolated on this system ("" when it can): tried in a child."""
+    """Why the kernel cannot be isolated on this system ("" when it can): tried in a child, which
+    enters the namespaces and mounts in them."""
     if not sys.platform.startswith("linux") or platform.machine() not in SYS_PIVOT_ROOT:
         return f"namespaces are a Linux feature ({sys.platform}, {platform.machine()})"
     read, write = os.pipe()
@@ -157,6 +158,7 @@ def unavailable() -> str:
         os.close(read)
         try:
             enter_namespaces()
+            _mount(None, "/", None, MS_REC | MS_PRIVATE)   # a policy (AppArmor) may leave no capability
             message = b""
         except OSError as err:
             message = str(err).encode()[:500]
