@@ -75,9 +75,11 @@ def cmd_check(args) -> int:
     except FileNotFoundError as err:
         print(f"check: {err}", file=sys.stderr)
         return 2
-    if workspace.is_released_stub(path):
-        print(f"note: {path} is the course's released stub, not your work; your copy is in {space}/ "
-              "(python3 course.py check ASSIGNMENT grades it)")
+    given = Path(args.notebook).expanduser()
+    if given.is_file() and workspace.is_released_stub(given):   # as the notebooks' instructions say
+        print(f"note: grading your copy {path}" if path != given.resolve() else
+              f"note: {path} is the course's released notebook, not your work "
+              f"(`python3 course.py lab` makes your copy in {space}/)")
     assignment = args.assignment or path.stem
     if has_solutions(assignment):
         from .grading import grade_notebook
@@ -121,9 +123,13 @@ def cmd_lab(args) -> int:
     if args.instructor:
         return lab.launch("instructor", paths.ROOT, args.extra, cwd=paths.ROOT)
     space = workspace.root(args.workspace)
-    added = workspace.sync(space)
-    if added:
-        print(f"course: {len(added)} released file(s) copied into your workspace {space}/")
+    synced = workspace.sync(space)
+    if synced.added:
+        print(f"course: {len(synced.added)} released file(s) copied into your workspace {space}/")
+    for path in synced.updated:
+        print(f"course: the course has updated {path.name} since you copied it; yours is unchanged. "
+              f"`python3 course.py reset {workspace.assignment_of(path.name)}` takes the new one "
+              "(yours is backed up first)")
     return lab.launch("student", space, args.extra, cwd=paths.ROOT)
 
 

@@ -160,10 +160,12 @@ def _copy(relative: str, out: Path) -> None:
 
 
 def _prepare(out: Path, force: bool) -> None:
+    """An empty ``out``; with ``force``, a previous student release there is removed (and only that)."""
     if out.exists() and any(out.iterdir()):
-        if not (force and (out / MARKER).is_file()):
-            raise FileExistsError(f"{out} is not empty" + ("" if force else " (--force replaces a previous student release)")
-                                  + ("" if not force else ": it does not hold a student release, so it is left alone"))
+        if not force:
+            raise FileExistsError(f"{out} is not empty (--force replaces a previous student release)")
+        if not (out / MARKER).is_file():
+            raise FileExistsError(f"{out} is not empty and holds no student release: it is left alone")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
 

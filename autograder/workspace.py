@@ -8,16 +8,21 @@ The released notebooks (``exercises/``) belong to the course and change when it 
 does overwrites a file in it:
 
 - :func:`sync` copies every released file the workspace does not have yet, so a newly released
-  assignment appears beside the student's work (``course.py lab`` runs it each time);
+  assignment appears beside the student's work (``course.py lab`` runs it each time), and names
+  the student's files whose released version has changed since they were copied
+  (``.released.json`` in the workspace records what was copied);
 - :func:`reset` replaces one notebook with its released stub, only when asked, after copying what
   it replaces to ``<assignment>/backups/<assignment>.<time stamp>.ipynb``;
 - :func:`notebook` turns what a student types (an assignment name or a path) into the file to grade.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
@@ -41,17 +46,47 @@ def released_files(released: Path = paths.EXERCISES) -> list[Path]:
                   if p.is_file() and not SKIPPED & set(p.relative_to(released).parts))
 
 
-def sync(workspace: Path, released: Path = paths.EXERCISES) -> list[Path]:
-    """Copy into ``workspace`` every released file it lacks; never replace one. Returns the copies."""
-    added = []
+RECORD = ".released.json"   # {relative path: sha256 of the released file when it was copied}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _record(workspace: Path) -> dict[str, str]:
+    try:
+        record = json.loads((workspace / RECORD).read_text())
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _remember(workspace: Path, relative: Path, released: Path) -> None:
+    record = _record(workspace)
+    record[relative.as_posix()] = _digest(released / relative)
+    (workspace / RECORD).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+
+@dataclass
+class Synced:
+    added: list[Path] = field(default_factory=list)     # released files copied in now
+    updated: list[Path] = field(default_factory=list)   # the student's files whose release changed since
+
+
+def sync(workspace: Path, released: Path = paths.EXERCISES) -> Synced:
+    """Copy into ``workspace`` every released file it lacks; never replace one."""
+    done, record = Synced(), _record(workspace)
     for relative in released_files(released):
         target = workspace / relative
         if target.exists():
+            if record.get(relative.as_posix()) not in (None, _digest(released / relative)):
+                done.updated.append(target)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(released / relative, target)
-        added.append(target)
-    return added
+        _remember(workspace, relative, released)
+        done.added.append(target)
+    return done
 
 
 def assignment_of(name: str) -> str:
@@ -83,14 +118,19 @@ def reset(name: str, workspace: Path, released: Path = paths.EXERCISES) -> tuple
         shutil.copy2(target, backup)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(stub, target)
+    _remember(workspace, target.relative_to(workspace), released)
     return target, backup
 
 
-def notebook(name: str, workspace: Path) -> Path:
-    """The file ``course.py check NAME`` grades: an existing path as given, else the workspace's
-    notebook of assignment NAME."""
+def notebook(name: str, workspace: Path, released: Path = paths.EXERCISES) -> Path:
+    """The file ``course.py check NAME`` grades: the workspace's notebook of assignment NAME, or the
+    path given; a path to a released stub means the student's copy of it, where there is one."""
     given = Path(name).expanduser()
     if given.is_file():
+        if is_released_stub(given, released):
+            copy = workspace / given.resolve().relative_to(released.resolve())
+            if copy.is_file():
+                return copy
         return given
     assignment = assignment_of(name)
     candidate = workspace / assignment / f"{assignment}.ipynb"

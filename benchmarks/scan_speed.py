@@ -8,25 +8,48 @@ Usage (the committed results came from the first line)::
 
 For every length T and channel count (width = B*H, the number of independent recurrences) it
 times the three functions of :mod:`rnncourse.scan` on float32 inputs under ``torch.no_grad()``,
-interleaved in the same rounds, and reports medians and the ratio to the loop (the median over
+interleaved in the same rounds (each timing repeats a call until the loop would take 20 ms, so
+that short calls are not timed one at a time), and reports medians and the ratio to the loop (the median over
 rounds of the ratio within a round). Target: the chunked scan never slower than the loop for
 T >= 64 at widths up to 4096, on one CPU thread.
 """
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+import time
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import command, machine, machine_markdown, median, now, side_by_side, write_results  # noqa: E402
+from common import command, machine, machine_markdown, median, now, side_by_side, synchronize, write_results  # noqa: E402
 
 from rnncourse.scan import linear_recurrence_chunked, linear_recurrence_loop, linear_recurrence_scan  # noqa: E402
 
 SCANS = {"loop": linear_recurrence_loop, "hillis-steele": linear_recurrence_scan, "chunked": linear_recurrence_chunked}
+
+
+def calls_per_timing(fn, device: str, at_least_s: float = 0.02) -> int:
+    """How many calls make one timing last ``at_least_s``: a single sub-millisecond call is at the
+    mercy of the clock's resolution and of what the previous contender left in the caches."""
+    fn()
+    synchronize(device)
+    start = time.perf_counter()
+    fn()
+    synchronize(device)
+    return max(1, math.ceil(at_least_s / max(time.perf_counter() - start, 1e-6)))
+
+
+def repeated(scan, a, b, calls: int):
+    """``calls`` calls of ``scan(a, b)``, each result dropped before the next call (as in a
+    training loop), so that the allocator reuses its memory instead of mapping fresh pages."""
+    def run_calls():
+        for _ in range(calls):
+            scan(a, b)
+    return run_calls
 
 
 def run(T: int, width: int, args) -> list[dict]:
@@ -36,8 +59,10 @@ def run(T: int, width: int, args) -> list[dict]:
     with torch.no_grad():
         want = linear_recurrence_loop(a, b)
         errors = {name: float((scan(a, b) - want).abs().max()) for name, scan in SCANS.items()}
-        times = side_by_side({name: (lambda scan=scan: scan(a, b)) for name, scan in SCANS.items()},
-                             args.repeats, args.device, args.clock)
+        calls = calls_per_timing(lambda: linear_recurrence_loop(a, b), args.device)
+        contenders = {name: repeated(scan, a, b, calls) for name, scan in SCANS.items()}
+        times = {name: [t / calls for t in ts]
+                 for name, ts in side_by_side(contenders, args.repeats, args.device, args.clock).items()}
     rows = []
     for name, ts in times.items():
         rows.append({"T": T, "width": width, "implementation": name, "median_ms": round(median(ts) * 1e3, 4),

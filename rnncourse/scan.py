@@ -111,10 +111,10 @@ def _chunked(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None, chunk: i
         a_k = a[:n * C].view(n, C, *a.shape[1:])  # (n, C, ...) chunk k, step j
         b_k = b[:n * C].view(n, C, *b.shape[1:])
         out_k = out[:n * C].view(n, C, *b.shape[1:])
-        A = a_k.prod(dim=1)                       # (n, ...) each chunk's product of multipliers
-        S = b_k[:, 0]
-        for j in range(1, C):                     # 1. every chunk from a zero state
-            S = torch.addcmul(b_k[:, j], a_k[:, j], S)
+        A, S = a_k[:, 0].clone(), b_k[:, 0].clone()  # (n, ...) each chunk's summary step (A_k, S_k)
+        for j in range(1, C):                     # 1. every chunk from a zero state, in place
+            torch.addcmul(b_k[:, j], a_k[:, j], S, out=S)
+            A.mul_(a_k[:, j])                     # a_k[:, j] is still in the cache: no extra pass over a
         starts = torch.empty_like(S)              # 2. the state entering each chunk, in order
         starts[0] = h
         for k in range(n - 1):

@@ -33,16 +33,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
-OTHER_FENCE = re.compile(r"^(`{3,})(?!\{(?:math|admonition|note|tip|warning|glossary|bibliography|figure|dropdown)\})[^\n]*\n.*?^\1[ \t]*$",
-                         re.M | re.S)
+FENCE = re.compile(r"^[ \t]*(`{3,})(.*)$")          # an opening backtick fence (indented in a list item too) and its info string
 CELL_OPTIONS = re.compile(r"\A---\n(.*?)\n---\n", re.S)   # a code cell's YAML header
 ROLE = re.compile(r"\{[a-z:]+\}`[^`]*`")           # {glue:text}`x:.2f`, {eq}`...`, {cite:p}`...`
 INLINE_CODE = re.compile(r"`[^`\n]*`")
-LABEL_LINE = re.compile(r"^\((?:[\w-]+)\)=\s*$|^:[a-z_-]+:.*$", re.M)
+LABEL_LINE = re.compile(r"^\((?:[\w-]+)\)=\s*$|^:(?!alt:)[a-z_-]+:.*$|^:alt:", re.M)
 LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 
 # What a quoted measurement looks like.
+WORDS = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|a hundred|hundred|a thousand|thousand|a million|million"
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 PATTERNS = [
     ("scientific", re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+\b")),
@@ -50,10 +49,12 @@ PATTERNS = [
     ("times ten to", re.compile(r"\d+(?:\.\d+)?\s*\\times\s*10\^\{?-?\d+\}?")),
     ("decimal", re.compile(r"(?<![\w.\\^{])\d+\.\d+(?!\w|\.\d)")),
     ("percentage", re.compile(rf"(?<![\w.]){NUMBER}\s*(?:%|\\%|percent\b)")),
-    ("ratio", re.compile(rf"(?<![\w.]){NUMBER}\s*(?:x\b|×|times\b)")),
+    ("ratio", re.compile(rf"(?<![\w.(]){NUMBER}\s*(?:x(?![\w)])|×|times\b)")),   # not 2x in sigma(2x)
     ("quantity", re.compile(rf"(?<![\w.]){NUMBER}\s*(?:minutes?|seconds?|s\b|ms\b|us\b|µs\b|hours?|MiB|KiB|GiB|MB|kB|GB)")),
     ("orders", re.compile(rf"(?<![\w.]){NUMBER}\s+orders? of magnitude")),
-    ("approximate", re.compile(rf"(?:about|around|roughly|nearly|almost|approximately|\\approx|~)\s*\$?\s*{NUMBER}(?![\w^])")),
+    ("approximate", re.compile(rf"(?:about|around|roughly|nearly|almost|approximately|\\approx|~)\s*\$?\s*{NUMBER}(?![\w^\\])")),
+    ("number in words", re.compile(rf"(?:(?:about|around|roughly|nearly|almost|approximately)\s+(?:{WORDS})\b"
+                                   rf"|\b(?:{WORDS})\s+(?:times|orders of magnitude)\b)", re.I)),
 ]
 
 # Tokens (or their number alone) that are not measurements, per page ("*" for every page), with
@@ -73,6 +74,7 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("05_gradient_problems", "10^6"): "training steps Le et al. (2015) report, a published setting",
     ("05_gradient_problems", "0.167"): "Var(u1 + u2) = 2/12 for two uniform values, derived in the text",
     ("05_gradient_problems", "0.01"): "the MSE threshold for 'solved' of Le et al. (2015), a setting",
+    ("06_lstm_gru", "10^{-7}"): "the acceptance threshold of the LSTM gradient checks (tests/test_numpy_lstm.py, a setting)",
     ("06_lstm_gru", "0.73"): "sigma(1), the forget gate at bias 1",
     ("06_lstm_gru", "0.95"): "sigma(3), the gate at bias 3",
     ("06_lstm_gru", "1"): "a gate near 1, fully open: a concept, not a measurement",
@@ -83,8 +85,8 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("09_language_model", "80 %"): "the split of the data set (a setting)",
     ("09_language_model", "10 %"): "the split of the data set (a setting)",
     ("10_text_classification", "0.2"): "dropout of the recorded models (a setting of the script)",
+    ("performance", "three times"): "two backward products per forward product: a count, 1 + 2",
     ("performance", "6.3"): "arithmetic of the FLOP formula printed next to it",
-    ("performance", "1.25"): "the course's speed target for the scratch LSTM (a setting)",
     ("performance", "32 times"): "B = 32 rows: each weight is reused once per row, a count",
     ("performance", "100 percent"): "the end of a percentage axis",
 }
@@ -113,7 +115,7 @@ def _value(token: str) -> float | None:
 def code_literals(source: str) -> set[float]:
     """Every number written in the page's code cells (settings the page chose)."""
     values = set()
-    for cell in CODE_CELL.findall(source):
+    for cell in split_page(FRONT_MATTER.sub("", source))[1]:
         cell = CELL_OPTIONS.sub("", cell, count=1)      # the YAML header (alt texts) is prose
         body = "\n".join(line for line in cell.splitlines() if not line.lstrip().startswith("#"))
         for literal in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", body):
@@ -131,14 +133,43 @@ def _alt_texts(options) -> list[str]:
     return []
 
 
+def split_page(source: str) -> tuple[list[str], list[str]]:
+    """(reader-visible prose lines, code cells) of a MyST page.
+
+    Backtick fences are paired by their length: a ``{code-cell}`` is code; ``{math}`` and other
+    directives (figure, admonition, ...) hold visible text and are read recursively, without their
+    option lines except ``:alt:``; any other fence (```text, ```python) is code shown as such and is
+    skipped.
+    """
+    lines, prose, cells, i = source.splitlines(), [], [], 0
+    while i < len(lines):
+        opening = FENCE.match(lines[i])
+        if not opening:
+            prose.append(lines[i])
+            i += 1
+            continue
+        ticks, info = opening.group(1), opening.group(2).strip()
+        end = next((j for j in range(i + 1, len(lines))
+                    if re.fullmatch(rf"[ \t]*`{{{len(ticks)},}}\s*", lines[j])), len(lines))
+        body = lines[i + 1:end]
+        if info.startswith("{code-cell}"):
+            cells.append("\n".join(body) + "\n")
+        elif info.startswith("{"):
+            inner, nested = split_page("\n".join(line for line in body
+                                                  if not line.lstrip().startswith(":") or line.lstrip().startswith(":alt:")))
+            prose += inner
+            cells += nested
+        i = end + 1
+    return prose, cells
+
+
 def prose_and_alt_texts(source: str) -> list[str]:
     """The reader-visible text of a page's source: prose outside code, and figures' alt texts."""
-    source = FRONT_MATTER.sub("", source)
-    headers = [m.group(1) for cell in CODE_CELL.findall(source) for m in [CELL_OPTIONS.match(cell)] if m]
+    prose, cells = split_page(FRONT_MATTER.sub("", source))
+    headers = [m.group(1) for cell in cells for m in [CELL_OPTIONS.match(cell)] if m]
     alts = [alt for header in headers for alt in _alt_texts(yaml.safe_load(header))]
-    prose = OTHER_FENCE.sub("", CODE_CELL.sub("", source))
     parts = []
-    for text in [prose] + alts:
+    for text in ["\n".join(prose)] + alts:
         for pattern in (ROLE, INLINE_CODE, LABEL_LINE, LINK_TARGET):
             text = pattern.sub(" ", text)
         parts.append(text)
@@ -221,6 +252,8 @@ def test_glued_numbers_and_settings_pass():
     "it lost about 24 orders of magnitude.",
     "it needed about 4500 steps.",
     "accuracy rose to 74 %.",
+    "the scan is about ten times faster.",
+    "the loss grew by three orders of magnitude.",
 ])
 def test_a_hand_typed_measurement_fails(typed):
     assert quoted_numbers("sample", SAMPLE + "\nAnd " + typed + "\n"), typed
@@ -251,3 +284,42 @@ def test_every_definitional_entry_is_still_needed():
     for page in toc_pages():
         quoted_numbers(page, (BOOK / f"{page}.md").read_text(encoding="utf-8"), used)
     assert sorted(set(DEFINITIONAL) - used) == []
+
+
+def test_prose_between_a_maths_block_and_a_code_cell_is_read():
+    """The closing fence of a maths block (indented inside a list item or not) is not taken for
+    the opening of a code block that would hide the prose after it."""
+    for indent in ("", "   "):
+        source = (f"1. a step:\n\n{indent}```{{math}}\n{indent}x = 1\n{indent}```\n\n"
+                  "It took about 4500 steps.\n\n```{code-cell} ipython3\nprint(1)\n```\n\n```text\nabout 99 steps\n```\n")
+        prose = " ".join(prose_and_alt_texts(source))
+        assert "about 4500 steps" in prose and "x = 1" in prose, (indent, prose)
+        assert "about 99" not in prose, (indent, prose)
+
+
+def test_prose_between_math_blocks_and_in_figures_is_read():
+    page = SAMPLE + """
+```{math}
+:label: eq-a
+a = b
+```
+
+Between two equations the loss fell to 0.163.
+
+```{math}
+c = d
+```
+
+```{figure} figures/x.svg
+:name: fig-x
+:alt: A diagram whose caption quotes 2.59 by hand.
+
+The caption says the norm was 4.63e4.
+```
+
+```text
+pseudo code with 1.5 is code, not prose
+```
+"""
+    found = " ".join(quoted_numbers("sample", page))
+    assert "0.163" in found and "2.59" in found and "4.63e4" in found and "1.5" not in found

@@ -9,23 +9,14 @@ from torch import nn
 
 from rnncourse.nn import LSTM
 from rnncourse.nn.fused import FusedGRU, FusedLSTM, GRUFunction, LSTMFunction
-from test_nn_lstm_gru import assert_same, random_state, run
+from test_nn_lstm_gru import assert_same, make_pair, random_state, run
 
 KINDS = {"lstm": (nn.LSTM, FusedLSTM), "gru": (nn.GRU, FusedGRU)}
 CONFIGS = list(itertools.product(["lstm", "gru"], [True, False], [1, 2], [False, True]))
 
 
-def make_pair(kind, D, H, num_layers, bias, bidirectional, device, seed=0):
-    torch.manual_seed(seed)
-    torch_cls, fused_cls = KINDS[kind]
-    reference = torch_cls(D, H, num_layers=num_layers, bias=bias, bidirectional=bidirectional).double().to(device)
-    fused = fused_cls(D, H, num_layers=num_layers, bias=bias, bidirectional=bidirectional).double().to(device)
-    fused.load_state_dict(reference.state_dict())  # strict: names and shapes must match
-    return reference, fused
-
-
 def compare(kind, num_layers, bias, bidirectional, device, T=6, B=3, D=4, H=5, with_state=True):
-    reference, fused = make_pair(kind, D, H, num_layers, bias, bidirectional, device)
+    reference, fused = make_pair(kind, D, H, num_layers, bias, bidirectional, device, classes=KINDS)
     dirs = 2 if bidirectional else 1
     generator = torch.Generator().manual_seed(1)
     X = torch.randn(T, B, D, dtype=torch.float64, generator=generator).to(device)
@@ -75,6 +66,27 @@ def test_gradcheck_gru_function(bias):
     """The hand-written backward pass of one GRU layer equals finite differences."""
     X, h0, _, W_ih, W_hh, b_ih, b_hh = function_inputs(3, bias)
     assert torch.autograd.gradcheck(GRUFunction.apply, (X, h0, W_ih, W_hh, b_ih, b_hh))
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_gradcheck_two_bidirectional_layers_with_initial_state(kind):
+    """Finite differences through the whole module: inputs, initial states and every weight."""
+    torch.manual_seed(0)
+    module = KINDS[kind][1](2, 2, num_layers=2, bidirectional=True).double()
+    names = [name for name, _ in module.named_parameters()]
+    params = tuple(p.detach().clone().requires_grad_() for p in module.parameters())
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(3, 2, 2, dtype=torch.float64, generator=g).requires_grad_()
+    states = tuple(torch.randn(4, 2, 2, dtype=torch.float64, generator=g).requires_grad_()
+                   for _ in range(2 if kind == "lstm" else 1))
+
+    def outputs(X, *rest):
+        state, weights = rest[:len(states)], rest[len(states):]
+        out, final = torch.func.functional_call(module, dict(zip(names, weights)),
+                                                (X, state if kind == "lstm" else state[0]))
+        return (out, *final) if kind == "lstm" else (out, final)
+
+    assert torch.autograd.gradcheck(outputs, (X, *states, *params))
 
 
 def test_only_requested_gradients_are_computed():

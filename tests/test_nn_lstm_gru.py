@@ -17,9 +17,10 @@ DEVICE_IDS = [str(d) for d in DEVICES]
 KINDS = {"lstm": (nn.LSTM, LSTM), "gru": (nn.GRU, GRU)}
 
 
-def make_pair(kind, D, H, num_layers, bias, bidirectional, device, seed=0):
+def make_pair(kind, D, H, num_layers, bias, bidirectional, device, seed=0, classes=KINDS):
+    """A torch.nn module and a scratch one (``classes[kind]``) with the same weights, float64."""
     torch.manual_seed(seed)
-    torch_cls, scratch_cls = KINDS[kind]
+    torch_cls, scratch_cls = classes[kind]
     reference = torch_cls(D, H, num_layers=num_layers, bias=bias, bidirectional=bidirectional).double().to(device)
     scratch = scratch_cls(D, H, num_layers=num_layers, bias=bias, bidirectional=bidirectional).double().to(device)
     scratch.load_state_dict(reference.state_dict())  # strict: names and shapes must match

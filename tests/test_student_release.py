@@ -232,3 +232,19 @@ def test_the_releases_lab_starts_and_its_check_button_answers(release, tmp_path)
         assert "not answered yet" in report
     finally:
         lab.close()
+
+
+def test_an_existing_folder_is_replaced_only_when_it_holds_a_release(tmp_path):
+    command = [sys.executable, "-m", "autograder", "release-student"]
+    mine = tmp_path / "my-notes"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    for extra in ([], ["--force"]):
+        done = subprocess.run(command + [str(mine), "--assignments", ASSIGNMENT, *extra], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 2 and (mine / "notes.txt").read_text() == "mine", done.stderr
+    again = tmp_path / "again"
+    for extra in ([], ["--force"]):
+        done = subprocess.run(command + [str(again), "--assignments", ASSIGNMENT, *extra], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr

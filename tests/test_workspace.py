@@ -31,7 +31,7 @@ def notebook_in(folder: Path, assignment: str) -> Path:
 
 def test_first_use_copies_the_released_notebooks(released, tmp_path):
     space = tmp_path / "workspace"
-    added = workspace.sync(space, released)
+    added = workspace.sync(space, released).added
     assert notebook_in(space, FIRST) in added
     assert notebook_in(space, FIRST).read_bytes() == notebook_in(released, FIRST).read_bytes()
 
@@ -45,7 +45,7 @@ def test_a_course_update_never_overwrites_the_students_work(released, tmp_path):
     # The course is updated: its release is regenerated (as `course.py exercises` does) and the
     # lab brings the workspace up to date.
     release_assignment(FIRST, released)
-    assert workspace.sync(space, released) == []
+    assert workspace.sync(space, released).added == []
     assert mine.read_bytes() == work
 
 
@@ -56,9 +56,23 @@ def test_a_newly_released_assignment_appears_beside_the_students_work(released, 
     mine.write_text(mine.read_text() + " ")
     work = mine.read_bytes()
     shutil.copytree(paths.EXERCISES / SECOND, released / SECOND)   # the course releases the next one
-    added = workspace.sync(space, released)
+    added = workspace.sync(space, released).added
     assert added == [notebook_in(space, SECOND)]
     assert mine.read_bytes() == work
+
+
+def test_a_changed_release_is_named_and_reset_takes_it(released, tmp_path):
+    space = tmp_path / "workspace"
+    workspace.sync(space, released)
+    mine = notebook_in(space, FIRST)
+    mine.write_text(mine.read_text() + " ")   # the student's work
+    assert workspace.sync(space, released).updated == []
+    stub = notebook_in(released, FIRST)
+    stub.write_text(stub.read_text().replace("Assignment 1", "Assignment 1 (corrected)"))   # the course fixes a typo
+    assert workspace.sync(space, released).updated == [mine]
+    workspace.reset(FIRST, space, released)
+    assert workspace.sync(space, released).updated == []
+    assert "(corrected)" in mine.read_text()
 
 
 def test_reset_puts_the_stub_back_and_keeps_a_timestamped_backup(released, tmp_path):
@@ -88,7 +102,13 @@ def test_check_takes_an_assignment_name_or_a_path(released, tmp_path):
     space = tmp_path / "workspace"
     workspace.sync(space, released)
     assert workspace.notebook(FIRST, space) == notebook_in(space, FIRST)
-    assert workspace.notebook(str(notebook_in(released, FIRST)), space) == notebook_in(released, FIRST)
+    elsewhere = tmp_path / "elsewhere.ipynb"
+    elsewhere.write_text(notebook_in(released, FIRST).read_text())
+    assert workspace.notebook(str(elsewhere), space) == elsewhere
+    # The notebooks' own instructions name the released file: that means the student's copy.
+    assert workspace.notebook(str(notebook_in(released, FIRST)), space, released) == notebook_in(space, FIRST)
+    assert workspace.notebook(str(notebook_in(paths.EXERCISES, SECOND)), space, released) == \
+        notebook_in(paths.EXERCISES, SECOND)   # no copy of it yet: the file itself
     with pytest.raises(FileNotFoundError, match="workspace"):
         workspace.notebook(SECOND, space)
 
