@@ -9,6 +9,7 @@
     python3 course.py reset ASSIGNMENT     put the released notebook back (yours is backed up first)
     python3 course.py exercises            regenerate exercises/ from solutions/
     python3 course.py lab --instructor     open the course in JupyterLab with formgrader
+    python3 course.py collect ZIP --assignment NAME  place a platform's bulk download into autograder/submitted/
     python3 course.py grade [ARGS]         grade a class (autograder/submitted/<student>/<assignment>/)
     python3 course.py release-student OUT  write what a class gets into OUT (no solutions, no hidden tests)
 
@@ -109,6 +110,7 @@ COMMANDS = {
     "book": (cmd_book, "_config.yml"),
     "test": (cmd_test, "tests"),
     "exercises": (cmd_autograder("release"), "solutions"),
+    "collect": (cmd_autograder("collect"), "solutions"),
     "grade": (cmd_autograder("grade"), "solutions"),
     "release-student": (cmd_autograder("release-student"), "solutions"),
 }

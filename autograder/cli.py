@@ -158,6 +158,21 @@ def cmd_release_student(args) -> int:
     return 0
 
 
+def cmd_collect(args) -> int:
+    from .collect import collect
+
+    if args.assignment not in paths.assignments():
+        print(f"collect: there is no assignment called {args.assignment!r} (see solutions/)", file=sys.stderr)
+        return 2
+    try:
+        done = collect(Path(args.archive), args.assignment, Path(args.submitted).resolve())
+    except ValueError as err:
+        print(f"collect: {err}", file=sys.stderr)
+        return 2
+    print(done.summary())
+    return 1 if done.unmapped else 0
+
+
 def _add_workspace_option(parser) -> None:
     parser.add_argument("--workspace", help=f"the folder of your own notebooks (default: ${workspace.ENVIRONMENT_VARIABLE}, "
                                             "else workspace/ in the course)")
@@ -189,6 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--feedback", default=str(paths.FEEDBACK), help="folder for the per-student HTML feedback")
     _add_limit_options(grade)
     grade.set_defaults(func=cmd_grade)
+
+    collect = sub.add_parser("collect", help="place a learning platform's bulk download (Canvas, Moodle, nbgrader "
+                                             "exchange zip) into autograder/submitted/")
+    collect.add_argument("archive", help="the zip archive the platform gave")
+    collect.add_argument("--assignment", required=True, help="the assignment it holds, e.g. 02_rnn_equations")
+    collect.add_argument("--submitted", default=str(paths.SUBMITTED), help="folder of <student>/<assignment>/ submissions")
+    collect.set_defaults(func=cmd_collect)
 
     lab = sub.add_parser("lab", help="open your workspace in JupyterLab (other options go to JupyterLab)")
     lab.add_argument("--instructor", action="store_true", help="the instructor's lab: the course folder, formgrader")
