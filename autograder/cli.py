@@ -45,6 +45,12 @@ def _database_url(args) -> str:
     return paths.absolute_db_url(url)
 
 
+def _add_database_options(parser) -> None:
+    parser.add_argument("--db", help=f"SQLAlchemy URL of the gradebook (default: ${paths.DB_URL_ENV}, else sqlite "
+                                     "under autograder/); a URL with a password belongs in --db-file")
+    parser.add_argument("--db-file", help="a file holding the gradebook's URL (keeps the password off the command line)")
+
+
 def _add_limit_options(parser) -> None:
     parser.add_argument("--cell-timeout", type=float, default=Limits.cell_timeout, help="seconds per cell (default %(default)s)")
     parser.add_argument("--notebook-timeout", type=float, default=Limits.notebook_timeout, help="seconds per notebook (default %(default)s)")
@@ -173,6 +179,21 @@ def cmd_collect(args) -> int:
     return 1 if done.unmapped else 0
 
 
+def cmd_export(args) -> int:
+    from .export import export
+    from .gradebook import open_gradebook
+
+    gb = open_gradebook(_database_url(args))
+    try:
+        written, missing = export(gb, args.format, Path(args.out).resolve(), Path(args.roster).resolve(), args.assignments)
+    finally:
+        gb.close()
+    for line in missing:
+        print(f"  note: {line}")
+    print("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
 def _add_workspace_option(parser) -> None:
     parser.add_argument("--workspace", help=f"the folder of your own notebooks (default: ${workspace.ENVIRONMENT_VARIABLE}, "
                                             "else workspace/ in the course)")
@@ -192,9 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(func=cmd_check)
 
     grade = sub.add_parser("grade", help="grade every submission under autograder/submitted/")
-    grade.add_argument("--db", help=f"SQLAlchemy URL of the gradebook (default: ${paths.DB_URL_ENV}, else sqlite "
-                                    "under autograder/); a URL with a password belongs in --db-file")
-    grade.add_argument("--db-file", help="a file holding the gradebook's URL (keeps the password off the command line)")
+    _add_database_options(grade)
     grade.add_argument("--workers", type=int, default=1, help="submissions graded at once (default 1)")
     grade.add_argument("--force", action="store_true", help="grade again even if unchanged since the last run")
     grade.add_argument("--shard", help="I/N: grade only shard I of N of the students (several machines, one gradebook)")
@@ -211,6 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     collect.add_argument("--assignment", required=True, help="the assignment it holds, e.g. 02_rnn_equations")
     collect.add_argument("--submitted", default=str(paths.SUBMITTED), help="folder of <student>/<assignment>/ submissions")
     collect.set_defaults(func=cmd_collect)
+
+    export = sub.add_parser("export", help="the gradebook's scores (automatic and manual) as a Canvas or Moodle import CSV")
+    export.add_argument("--format", required=True, choices=("canvas", "moodle"), help="the platform to import into")
+    export.add_argument("--out", default=str(paths.REPORTS), help="folder for the CSV files (default autograder/reports/)")
+    export.add_argument("--roster", default=str(paths.AUTOGRADER / "roster.csv"), help="who each student is on the platform (written by collect)")
+    export.add_argument("--assignments", nargs="+", metavar="NAME", help="the assignments to export (default: all graded)")
+    _add_database_options(export)
+    export.set_defaults(func=cmd_export)
 
     lab = sub.add_parser("lab", help="open your workspace in JupyterLab (other options go to JupyterLab)")
     lab.add_argument("--instructor", action="store_true", help="the instructor's lab: the course folder, formgrader")
