@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from . import isolation, paths, workspace
@@ -98,6 +99,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_grade(args) -> int:
+    from . import progress
     from .classroom import grade_class
     from .report import format_class_table, format_test_table, write_csv
 
@@ -108,9 +110,12 @@ def cmd_grade(args) -> int:
     if _isolation_refused(args):
         return 2
     folders = {name: Path(getattr(args, name)).resolve() for name in ("submitted", "autograded", "feedback", "reports")}
+    started = time.monotonic()
     results = grade_class(db_url=_database_url(args), workers=args.workers, force=args.force, shard=shard,
                           submitted=folders["submitted"], limits=_limits(args),
-                          autograded=folders["autograded"], feedback=folders["feedback"])
+                          autograded=folders["autograded"], feedback=folders["feedback"],
+                          log=progress.log, progress=progress.bar)
+    seconds = time.monotonic() - started
     print()
     print(format_class_table(results) if results else "no submissions found under " + args.submitted)
     if results:
@@ -119,6 +124,8 @@ def cmd_grade(args) -> int:
     if results:
         scores, tests = write_csv(results, folders["reports"])
         print(f"\nwrote {scores} and {tests}; feedback in {args.feedback}/<student>/<assignment>/")
+        print()
+        print(progress.summary(results, seconds))
     return 0
 
 

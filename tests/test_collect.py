@@ -4,6 +4,7 @@ reported, never dropped silently and never extracted where they point."""
 from __future__ import annotations
 
 import csv
+import re
 import stat
 import subprocess
 import sys
@@ -144,3 +145,23 @@ def test_cli_collect_reports_and_refuses_bad_archives(tmp_path):
     assert bad.returncode == 2 and "not a readable zip" in bad.stderr and "Traceback" not in bad.stderr
     unknown = run(str(archive), "--assignment", "99_nothing", "--submitted", str(tmp_path / "s"))
     assert unknown.returncode == 2 and "no assignment" in unknown.stderr
+
+
+def test_grading_a_collected_class_shows_progress_and_a_summary(tmp_path):
+    """Submissions the grader refuses before running them (a wrong notebook name) grade in no time:
+    the run still shows its bar (done/total, time left) and ends with a summary."""
+    archive = _zip(tmp_path / "canvas.zip", {f"doejane_1001_5001_{A}.ipynb": _notebook("jane")})
+    submitted = tmp_path / "submitted"
+    collect(archive, A, submitted)
+    first = submitted / "1001" / A
+    (first / f"{A}.ipynb").rename(first / "renamed.ipynb")
+    second = submitted / "1002" / A
+    second.mkdir(parents=True)
+    (second / "other.ipynb").write_bytes(_notebook("x"))
+    folders = {name: str(tmp_path / name) for name in ("autograded", "feedback", "reports")}
+    command = [sys.executable, "-m", "autograder", "grade", "--unisolated", "--submitted", str(submitted),
+               "--db", f"sqlite:///{tmp_path / 'gb.db'}", *(x for k, v in folders.items() for x in (f"--{k}", v))]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"grading: 100%.* 2/2 \[\d\d:\d\d<\d\d:\d\d", done.stderr), done.stderr   # elapsed<left
+    assert f"{A}: 2 submission(s), mean 0.0/" in done.stdout and "2 not graded" in done.stdout
