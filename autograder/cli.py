@@ -102,6 +102,7 @@ def cmd_check(args) -> int:
 def cmd_grade(args) -> int:
     from . import progress
     from .classroom import grade_class
+    from .dashboard import write_dashboard
     from .report import format_class_table, format_test_table, write_csv
 
     try:
@@ -128,6 +129,8 @@ def cmd_grade(args) -> int:
     if results:
         scores, tests = write_csv(results, folders["reports"])
         print(f"\nwrote {scores} and {tests}; feedback in {args.feedback}/<student>/<assignment>/")
+        page = write_dashboard(folders["autograded"], folders["reports"], args.book_url)
+        print(f"class dashboard: {page}")
         print()
         print(progress.summary(results, seconds))
     return 0
@@ -205,6 +208,17 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_dashboard(args) -> int:
+    from .dashboard import write_dashboard
+
+    page = write_dashboard(Path(args.autograded).resolve(), Path(args.reports).resolve(), args.book_url)
+    if page is None:
+        print(f"dashboard: no results under {args.autograded} (grade the class first)", file=sys.stderr)
+        return 2
+    print(f"wrote {page}")
+    return 0
+
+
 def _add_workspace_option(parser) -> None:
     parser.add_argument("--workspace", help=f"the folder of your own notebooks (default: ${workspace.ENVIRONMENT_VARIABLE}, "
                                             "else workspace/ in the course)")
@@ -233,8 +247,15 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--reports", default=str(paths.REPORTS), help="folder for scores.csv and tests.csv")
     grade.add_argument("--autograded", default=str(paths.AUTOGRADED), help="folder for each submission's result.json")
     grade.add_argument("--feedback", default=str(paths.FEEDBACK), help="folder for the per-student HTML feedback")
+    grade.add_argument("--book-url", help="where the dashboard's links find the book (default: the book built here)")
     _add_limit_options(grade)
     grade.set_defaults(func=cmd_grade)
+
+    dashboard = sub.add_parser("dashboard", help="write the class dashboard (reports/index.html) from the stored results")
+    dashboard.add_argument("--autograded", default=str(paths.AUTOGRADED), help="folder of each submission's result.json")
+    dashboard.add_argument("--reports", default=str(paths.REPORTS), help="folder for index.html")
+    dashboard.add_argument("--book-url", help="where the links find the book (default: the book built here)")
+    dashboard.set_defaults(func=cmd_dashboard)
 
     collect = sub.add_parser("collect", help="place a learning platform's bulk download (Canvas, Moodle, nbgrader "
                                              "exchange zip) into autograder/submitted/")

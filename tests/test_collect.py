@@ -165,3 +165,5 @@ def test_grading_a_collected_class_shows_progress_and_a_summary(tmp_path):
     assert done.returncode == 0, done.stderr
     assert re.search(r"grading: 100%.* 2/2 \[\d\d:\d\d<\d\d:\d\d", done.stderr), done.stderr   # elapsed<left
     assert f"{A}: 2 submission(s), mean 0.0/" in done.stdout and "2 not graded" in done.stdout
+    page = (tmp_path / "reports" / "index.html").read_text()     # and the run's dashboard
+    assert "Submissions that need a look" in page and "1002" in page and "found other.ipynb" in page
