@@ -61,6 +61,20 @@ def grade_with_tasks(work: Path, tasks: int) -> tuple[float, dict[str, float]]:
     return seconds, scores
 
 
+def course_mix() -> float | None:
+    """Mean grading time of a notebook over the course's assignments, relative to the pilot's
+    (from the recorded grading_overhead benchmark); None where it is not recorded."""
+    import json
+
+    recorded = ROOT / "benchmarks" / "results" / "grading_overhead.json"
+    if not recorded.is_file():
+        return None
+    seconds = {row["assignment"]: row["graded_s"] for row in json.loads(recorded.read_text())["rows"]}
+    if A not in seconds:
+        return None
+    return round(sum(seconds.values()) / len(seconds) / seconds[A], 2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=24)
@@ -94,6 +108,10 @@ def main() -> None:
         "task_hours": round(total * per_notebook / 3600, 1),
         "hours_on_this_machine": round(total / best["notebooks_per_minute"] / 60, 1),
         "hours_on_32_nodes_of_2_tasks": round(total * per_notebook / 3600 / 64, 1)}
+    mix = course_mix()
+    if mix:
+        data["projection"]["course_mix_ratio"] = mix
+        data["projection"]["task_hours_course_mix"] = round(total * per_notebook * mix / 3600, 1)
     p = data["projection"]
     lines = [f"# Cluster grading throughput ({args.students} submissions of {A})", "", machine_markdown(data),
              f"Load average at the start (1, 5, 15 min): {data['load_average_at_start']} "
@@ -105,9 +123,11 @@ def main() -> None:
               "process start-up amortised over the class).", "",
               f"Projection for {STUDENTS:,} students x {ASSIGNMENTS} assignments = {total:,} notebooks, at that "
               f"cost: {p['task_hours']:,} task-hours; {p['hours_on_this_machine']:,} h on this machine at its best "
-              f"rate above; {p['hours_on_32_nodes_of_2_tasks']:,} h as a job array of 64 tasks (32 such machines). "
-              f"The projection assumes every assignment costs what {A} does; the other assignments' "
-              "grading times are in grading_overhead.md."]
+              f"rate above; {p['hours_on_32_nodes_of_2_tasks']:,} h as a job array of 64 tasks (32 such machines)."]
+    if mix:
+        lines += ["", f"The assignments do not all cost what {A} does: in grading_overhead.json one notebook of the "
+                  f"course takes on average {mix}x as long to grade as one of {A}, which makes "
+                  f"{p['task_hours_course_mix']:,} task-hours for the course."]
     write_results("cluster_throughput", data, "\n".join(lines), args.out)
     print("\n".join(lines))
 
