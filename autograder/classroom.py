@@ -96,8 +96,9 @@ def _grade_job(job: Job, limits: Limits, hide: tuple[str, ...]) -> NotebookResul
 def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: bool = False,
                 shard: tuple[int, int] = (0, 1), submitted: Path = paths.SUBMITTED,
                 limits: Limits = Limits(), log=print, autograded: Path = paths.AUTOGRADED,
-                feedback: Path = paths.FEEDBACK) -> list[NotebookResult]:
-    """Grade every submission of the shard; return the results of all of them (new and kept)."""
+                feedback: Path = paths.FEEDBACK, progress=lambda finished, total: finished) -> list[NotebookResult]:
+    """Grade every submission of the shard; return the results of all of them (new and kept).
+    ``progress(iterable, total)`` wraps the stream of finished submissions (a progress bar)."""
     submitted, autograded, feedback = Path(submitted), Path(autograded), Path(feedback)
     jobs = [j for j in find_jobs(submitted) if in_shard(j.student, shard)]
     if submitted.is_dir():
@@ -124,7 +125,7 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
         log(f"grading {len(todo)} submission(s) with {workers} worker(s); {len(results)} already graded and unchanged")
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = {pool.submit(_grade_job, job, limits, tuple(hide)): job for job in todo}
-            for future in as_completed(futures):
+            for future in progress(as_completed(futures), len(futures)):
                 job = futures[future]
                 try:
                     result = future.result()

@@ -43,6 +43,15 @@ def calls_per_timing(fn, device: str, at_least_s: float = 0.02) -> int:
     return max(1, math.ceil(at_least_s / max(time.perf_counter() - start, 1e-6)))
 
 
+def repeated(scan, a, b, calls: int):
+    """``calls`` calls of ``scan(a, b)``, each result dropped before the next call (as in a
+    training loop), so that the allocator reuses its memory instead of mapping fresh pages."""
+    def run_calls():
+        for _ in range(calls):
+            scan(a, b)
+    return run_calls
+
+
 def run(T: int, width: int, args) -> list[dict]:
     g = torch.Generator().manual_seed(T + width)
     a = torch.rand(T, width, generator=g).to(args.device)
@@ -51,7 +60,7 @@ def run(T: int, width: int, args) -> list[dict]:
         want = linear_recurrence_loop(a, b)
         errors = {name: float((scan(a, b) - want).abs().max()) for name, scan in SCANS.items()}
         calls = calls_per_timing(lambda: linear_recurrence_loop(a, b), args.device)
-        contenders = {name: (lambda scan=scan: [scan(a, b) for _ in range(calls)]) for name, scan in SCANS.items()}
+        contenders = {name: repeated(scan, a, b, calls) for name, scan in SCANS.items()}
         times = {name: [t / calls for t in ts]
                  for name, ts in side_by_side(contenders, args.repeats, args.device, args.clock).items()}
     rows = []

@@ -49,10 +49,10 @@ PATTERNS = [
     ("times ten to", re.compile(r"\d+(?:\.\d+)?\s*\\times\s*10\^\{?-?\d+\}?")),
     ("decimal", re.compile(r"(?<![\w.\\^{])\d+\.\d+(?!\w|\.\d)")),
     ("percentage", re.compile(rf"(?<![\w.]){NUMBER}\s*(?:%|\\%|percent\b)")),
-    ("ratio", re.compile(rf"(?<![\w.]){NUMBER}\s*(?:x\b|×|times\b)")),
+    ("ratio", re.compile(rf"(?<![\w.(]){NUMBER}\s*(?:x(?![\w)])|×|times\b)")),   # not 2x in sigma(2x)
     ("quantity", re.compile(rf"(?<![\w.]){NUMBER}\s*(?:minutes?|seconds?|s\b|ms\b|us\b|µs\b|hours?|MiB|KiB|GiB|MB|kB|GB)")),
     ("orders", re.compile(rf"(?<![\w.]){NUMBER}\s+orders? of magnitude")),
-    ("approximate", re.compile(rf"(?:about|around|roughly|nearly|almost|approximately|\\approx|~)\s*\$?\s*{NUMBER}(?![\w^])")),
+    ("approximate", re.compile(rf"(?:about|around|roughly|nearly|almost|approximately|\\approx|~)\s*\$?\s*{NUMBER}(?![\w^\\])")),
     ("number in words", re.compile(rf"(?:(?:about|around|roughly|nearly|almost|approximately)\s+(?:{WORDS})\b"
                                    rf"|\b(?:{WORDS})\s+(?:times|orders of magnitude)\b)", re.I)),
 ]
@@ -87,7 +87,6 @@ DEFINITIONAL: dict[tuple[str, str], str] = {
     ("10_text_classification", "0.2"): "dropout of the recorded models (a setting of the script)",
     ("performance", "three times"): "two backward products per forward product: a count, 1 + 2",
     ("performance", "6.3"): "arithmetic of the FLOP formula printed next to it",
-    ("performance", "1.25"): "the course's speed target for the scratch LSTM (a setting)",
     ("performance", "32 times"): "B = 32 rows: each weight is reused once per row, a count",
     ("performance", "100 percent"): "the end of a percentage axis",
 }

@@ -1,10 +1,11 @@
 """What readers expect from a course book, checked on every chapter in the table of contents.
 
-Each chapter (book/NN_topic.md) has a learning-objectives block, a summary section and a closing
-link to its exercise (exercises/NN_topic/NN_topic.ipynb, which exists); theory chapters cite at
+Each chapter (book/NN_topic.md) has a learning-objectives block, a summary section, closing
+questions with their answers folded away, and a closing link to its exercise (exercises/NN_topic/NN_topic.ipynb, which exists); theory chapters cite at
 least one paper of the bibliography; the classic papers are cited somewhere; every image of the
 built book has alt text that describes it (not its file name); the glossary gives the key terms
-with their Chinese names. Failures list every offender at once.
+with their Chinese names; neither the book nor the package names the course's own source
+documents. Failures list every offender at once.
 """
 from __future__ import annotations
 

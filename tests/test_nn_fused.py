@@ -68,6 +68,27 @@ def test_gradcheck_gru_function(bias):
     assert torch.autograd.gradcheck(GRUFunction.apply, (X, h0, W_ih, W_hh, b_ih, b_hh))
 
 
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_gradcheck_two_bidirectional_layers_with_initial_state(kind):
+    """Finite differences through the whole module: inputs, initial states and every weight."""
+    torch.manual_seed(0)
+    module = KINDS[kind][1](2, 2, num_layers=2, bidirectional=True).double()
+    names = [name for name, _ in module.named_parameters()]
+    params = tuple(p.detach().clone().requires_grad_() for p in module.parameters())
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(3, 2, 2, dtype=torch.float64, generator=g).requires_grad_()
+    states = tuple(torch.randn(4, 2, 2, dtype=torch.float64, generator=g).requires_grad_()
+                   for _ in range(2 if kind == "lstm" else 1))
+
+    def outputs(X, *rest):
+        state, weights = rest[:len(states)], rest[len(states):]
+        out, final = torch.func.functional_call(module, dict(zip(names, weights)),
+                                                (X, state if kind == "lstm" else state[0]))
+        return (out, *final) if kind == "lstm" else (out, final)
+
+    assert torch.autograd.gradcheck(outputs, (X, *states, *params))
+
+
 def test_only_requested_gradients_are_computed():
     """Inputs that need no gradient get none, and the others are still right."""
     X, h0, c0, W_ih, W_hh, b_ih, b_hh = function_inputs(4, True)
@@ -106,13 +127,13 @@ def test_meta_device(kind, bidirectional):
     assert all(p.grad.shape == p.shape for p in module.parameters())
 
 
-def test_padded_batches_and_chos_gru_are_refused():
+def test_padded_batches_and_reset_before_gru_are_refused():
     with pytest.raises(ValueError, match="lengths"):
         FusedLSTM(3, 4)(torch.zeros(5, 2, 3), lengths=[5, 3])
     with pytest.raises(ValueError, match="lengths"):
         FusedGRU(3, 4)(torch.zeros(5, 2, 3), lengths=[5, 3])
     with pytest.raises(ValueError, match="convention"):
-        FusedGRU(3, 4, convention="cho")
+        FusedGRU(3, 4, convention="reset_before")
 
 
 @pytest.mark.gpu
