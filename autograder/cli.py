@@ -125,7 +125,7 @@ def cmd_grade(args) -> int:
     if results:
         scores, tests = write_csv(results, folders["reports"])
         print(f"\nwrote {scores} and {tests}; feedback in {args.feedback}/<student>/<assignment>/")
-        page = write_dashboard(folders["autograded"], folders["reports"], args.book_url)
+        page = write_dashboard(folders["autograded"], folders["reports"], args.book_url, folders["submitted"])
         print(f"class dashboard: {page}")
         print()
         print(progress.summary(results, seconds))
@@ -207,7 +207,8 @@ def cmd_export(args) -> int:
 def cmd_dashboard(args) -> int:
     from .dashboard import write_dashboard
 
-    page = write_dashboard(Path(args.autograded).resolve(), Path(args.reports).resolve(), args.book_url)
+    page = write_dashboard(Path(args.autograded).resolve(), Path(args.reports).resolve(), args.book_url,
+                           Path(args.submitted).resolve())
     if page is None:
         print(f"dashboard: no results under {args.autograded} (grade the class first)", file=sys.stderr)
         return 2
@@ -248,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
 
     dashboard = sub.add_parser("dashboard", help="write the class dashboard (reports/index.html) from the stored results")
     dashboard.add_argument("--autograded", default=str(paths.AUTOGRADED), help="folder of each submission's result.json")
-    dashboard.add_argument("--reports", default=str(paths.REPORTS), help="folder for index.html")
+    dashboard.add_argument("--reports", default=str(paths.REPORTS), help="folder for index.html and similar.csv")
+    dashboard.add_argument("--submitted", default=str(paths.SUBMITTED), help="the submissions (for similar submissions)")
     dashboard.add_argument("--book-url", help="where the links find the book (default: the book built here)")
     dashboard.set_defaults(func=cmd_dashboard)
 
