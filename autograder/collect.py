@@ -8,6 +8,7 @@ maps the name to a student:
               (a folder per student; older versions put the same prefix before the file name)
     nbgrader  <student>+<assignment>+<timestamp>[+<random>]/<filename>  (the exchange's inbound)
 
+(inside any folders the archive wraps them in).
 A student's notebook becomes ``submitted/<student>/<assignment>/<assignment>.ipynb``, where the
 student id is the platform's own (Canvas user id, Moodle participant id, nbgrader student), so
 that grades can go back to the platform; the name it gave is kept in ``roster.csv``. When a
@@ -88,15 +89,15 @@ def map_member(name: str, zip_date: datetime) -> Member | str:
     parts = PurePosixPath(name).parts
     if not parts or name.startswith("/") or ".." in parts or "\\" in name:
         return "an absolute path or one that climbs out of the archive (refused)"
-    first = parts[0]
-    if (match := NBGRADER.match(first)) and len(parts) >= 2:
-        when = _timestamp(match["timestamp"])
-        return Member(name, "nbgrader", match["id"], match["id"], parts[-1], when or zip_date)
-    if match := MOODLE.match(first):
-        file = parts[-1] if len(parts) >= 2 else match["file"]
-        return Member(name, "moodle", match["id"], match["name"], file, zip_date)
-    if len(parts) == 1 and (match := CANVAS.match(first)):
-        return Member(name, "canvas", match["id"], match["name"], match["file"], zip_date, late=bool(match["late"]))
+    for depth, part in enumerate(parts):       # folders around the platform's names are allowed
+        last = depth == len(parts) - 1
+        if (match := NBGRADER.match(part)) and not last:
+            when = _timestamp(match["timestamp"])
+            return Member(name, "nbgrader", match["id"], match["id"], parts[-1], when or zip_date)
+        if match := MOODLE.match(part):
+            return Member(name, "moodle", match["id"], match["name"], parts[-1] if not last else match["file"], zip_date)
+        if last and (match := CANVAS.match(part)):
+            return Member(name, "canvas", match["id"], match["name"], match["file"], zip_date, late=bool(match["late"]))
     return "no platform's file-name pattern matches it (Canvas, Moodle or nbgrader)"
 
 

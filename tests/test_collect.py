@@ -131,6 +131,8 @@ def test_map_member_names_the_platform():
     assert map_member(f"doejane_late_12_34_{A}.ipynb", when).late
     assert map_member("Jane Doe_5_assignsubmission_file_/x.ipynb", when).platform == "moodle"
     assert isinstance(map_member("random.ipynb", when), str)
+    inbound = map_member(f"inbound/ada+{A}+2026-11-01 10:00:00 UTC/{A}.ipynb", when)   # a zipped exchange folder
+    assert inbound.platform == "nbgrader" and inbound.student == "ada" and inbound.when == datetime(2026, 11, 1, 10)
 
 
 def test_cli_collect_reports_and_refuses_bad_archives(tmp_path):
