@@ -1,14 +1,13 @@
 """Submissions in from a learning platform: a bulk-download archive into ``submitted/``.
 
 Every member of the archive is named by the platform that wrote it; one pattern per platform
-maps the name to a student:
+maps the name to a student (inside any folders the archive wraps them in):
 
     Canvas    <lastfirst>_[late_]<userid>_<submissionid>_<filename>      (flat)
     Moodle    <Full Name>_<participantid>_assignsubmission_file_/<filename>
               (a folder per student; older versions put the same prefix before the file name)
     nbgrader  <student>+<assignment>+<timestamp>[+<random>]/<filename>  (the exchange's inbound)
 
-(inside any folders the archive wraps them in).
 A student's notebook becomes ``submitted/<student>/<assignment>/<assignment>.ipynb``, where the
 student id is the platform's own (Canvas user id, Moodle participant id, nbgrader student), so
 that grades can go back to the platform; the name it gave is kept in ``roster.csv``. When a
