@@ -175,13 +175,16 @@ def cmd_release_student(args) -> int:
 
 
 def cmd_collect(args) -> int:
+    from datetime import datetime
+
     from .collect import collect
 
     if args.assignment not in paths.assignments():
         print(f"collect: there is no assignment called {args.assignment!r} (see solutions/)", file=sys.stderr)
         return 2
     try:
-        done = collect(Path(args.archive), args.assignment, Path(args.submitted).resolve())
+        due = datetime.fromisoformat(args.due) if args.due else None
+        done = collect(Path(args.archive), args.assignment, Path(args.submitted).resolve(), due=due)
     except ValueError as err:
         print(f"collect: {err}", file=sys.stderr)
         return 2
@@ -259,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     collect.add_argument("archive", help="the zip archive the platform gave")
     collect.add_argument("--assignment", required=True, help="the assignment it holds, e.g. 02_rnn_equations")
     collect.add_argument("--submitted", default=str(paths.SUBMITTED), help="folder of <student>/<assignment>/ submissions")
+    collect.add_argument("--due", help="the deadline, e.g. '2026-11-30 23:59' (UTC): nbgrader and Moodle submissions "
+                                       "after it are reported late (Canvas marks its own)")
     collect.set_defaults(func=cmd_collect)
 
     export = sub.add_parser("export", help="the gradebook's scores (automatic and manual) as a Canvas or Moodle import CSV")

@@ -112,8 +112,9 @@ def _preference(member: Member, assignment: str) -> tuple:
 
 
 def collect(archive: Path, assignment: str, submitted: Path = paths.SUBMITTED,
-            roster: Path | None = None) -> Collected:
-    """Place every student's newest notebook of ``archive`` into ``submitted``; see the module."""
+            roster: Path | None = None, due: datetime | None = None) -> Collected:
+    """Place every student's newest notebook of ``archive`` into ``submitted``; see the module.
+    Canvas marks late submissions itself; the others are late when their time is after ``due``."""
     if not SAFE_NAME.match(assignment):
         raise ValueError(f"{assignment!r} is not a usable assignment name")
     submitted, roster = Path(submitted), Path(roster) if roster else Path(submitted).parent / "roster.csv"
@@ -140,6 +141,7 @@ def collect(archive: Path, assignment: str, submitted: Path = paths.SUBMITTED,
             elif info.file_size > MAX_NOTEBOOK_BYTES:
                 done.unmapped.append((info.filename, f"{info.file_size} bytes: larger than any notebook should be"))
             else:
+                mapped.late = mapped.late or (due is not None and mapped.platform != "canvas" and mapped.when > due)
                 by_student.setdefault(mapped.student, []).append((mapped, info))
         for student, members in sorted(by_student.items()):
             members.sort(key=lambda pair: _preference(pair[0], assignment), reverse=True)
