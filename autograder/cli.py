@@ -196,7 +196,11 @@ def cmd_export(args) -> int:
     from .export import export
     from .gradebook import open_gradebook
 
-    gb = open_gradebook(_database_url(args))
+    url = _database_url(args)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        print(f"export: there is no gradebook at {url.removeprefix('sqlite:///')} (grade the class first)", file=sys.stderr)
+        return 2
+    gb = open_gradebook(url)
     try:
         written, missing = export(gb, args.format, Path(args.out).resolve(), Path(args.roster).resolve(), args.assignments)
     finally:
