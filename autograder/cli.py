@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from . import isolation, paths, workspace
+from . import shard as shards
 from .sandbox import UNISOLATED_NOTE, Limits
 
 
@@ -104,10 +105,13 @@ def cmd_grade(args) -> int:
     from .dashboard import write_dashboard
     from .report import format_class_table, format_test_table, write_csv
 
-    shard = tuple(int(x) for x in args.shard.split("/")) if args.shard else (0, 1)
-    if len(shard) != 2 or not 0 <= shard[0] < shard[1]:
-        print("--shard takes I/N with 0 <= I < N, e.g. 0/3", file=sys.stderr)
+    try:
+        shard = shards.parse(args.shard, os.environ)
+    except shards.ShardError as err:
+        print(f"grade: {err}", file=sys.stderr)
         return 2
+    if args.shard:
+        print(f"grading shard {shard[0]} of {shard[1]} (0-based)")
     if _isolation_refused(args):
         return 2
     folders = {name: Path(getattr(args, name)).resolve() for name in ("submitted", "autograded", "feedback", "reports")}
@@ -245,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     _add_database_options(grade)
     grade.add_argument("--workers", type=int, default=1, help="submissions graded at once (default 1)")
     grade.add_argument("--force", action="store_true", help="grade again even if unchanged since the last run")
-    grade.add_argument("--shard", help="I/N: grade only shard I of N of the students (several machines, one gradebook)")
+    grade.add_argument("--shard", help="I/N: grade only shard I of N of the students (several machines, one gradebook); "
+                                       "auto: the task's own shard of a Slurm job array or Kubernetes Indexed Job")
     grade.add_argument("--submitted", default=str(paths.SUBMITTED), help="folder of <student>/<assignment>/ submissions")
     grade.add_argument("--reports", default=str(paths.REPORTS), help="folder for scores.csv and tests.csv")
     grade.add_argument("--autograded", default=str(paths.AUTOGRADED), help="folder for each submission's result.json")

@@ -21,6 +21,7 @@ from .assemble import assemble
 from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_solution, is_test, nbgrader_meta, read_submission
 from .probes import Probe, probes_for
 from .release import release_notebook
+from .messages import course_code_message
 from .sandbox import CellOutcome, Limits, run_notebook
 
 HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
@@ -96,6 +97,8 @@ def _message(outcome: CellOutcome, problem: str) -> str:
     if outcome.status in {"timeout", "died"}:
         return outcome.evalue
     name, value = outcome.ename, outcome.evalue.strip()
+    if (explained := course_code_message(name, value)) is not None:      # an answer imported course code
+        return explained
     if name in {"Feedback", "AssertionError"}:
         return value or "a check failed (no message)"
     if name == "NotImplementedError":
