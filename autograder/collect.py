@@ -23,6 +23,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -150,7 +151,16 @@ def collect(archive: Path, assignment: str, submitted: Path = paths.SUBMITTED,
             if refused := paths.submission_problem(target, submitted):
                 done.unmapped.append((info.filename, f"the existing {target} is refused: {refused}"))
                 continue
-            _write(target, handle.read(info))
+            try:
+                with handle.open(info) as member:
+                    data = member.read(MAX_NOTEBOOK_BYTES + 1)    # the size the archive declares may lie
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error) as err:
+                done.unmapped.append((info.filename, f"cannot be unpacked ({type(err).__name__}: {err})"))
+                continue
+            if len(data) > MAX_NOTEBOOK_BYTES:
+                done.unmapped.append((info.filename, "larger than any notebook should be once unpacked"))
+                continue
+            _write(target, data)
             done.placed.append(kept)
             done.superseded += [(other, kept) for other, _ in members[1:]]
     _update_roster(roster, done.placed)

@@ -115,6 +115,17 @@ def test_hostile_members_are_listed_never_extracted(tmp_path):
     assert "regular file" in reasons[f"eve_1009_5009_{A}.ipynb"]
 
 
+def test_a_damaged_member_is_listed(tmp_path):
+    archive = _zip(tmp_path / "c.zip", {f"doejane_1001_5001_{A}.ipynb": _notebook("jane"),
+                                        f"smithbob_1002_5002_{A}.ipynb": _notebook("bob")})
+    raw = archive.read_bytes()
+    at = raw.index(_notebook("bob"))                        # stored uncompressed: flip one byte of it
+    archive.write_bytes(raw[:at] + b"X" + raw[at + 1:])
+    done = collect(archive, A, tmp_path / "submitted")
+    assert [m.student for m in done.placed] == ["1001"]
+    assert "cannot be unpacked (BadZipFile" in dict(done.unmapped)[f"smithbob_1002_5002_{A}.ipynb"]
+
+
 def test_a_linked_student_folder_is_not_written_through(tmp_path):
     submitted, elsewhere = tmp_path / "submitted", tmp_path / "elsewhere"
     submitted.mkdir()
