@@ -11,8 +11,9 @@ Argument types (``{"kind": ...}`` in :func:`autograder.probes.wire.encode_args`)
 values and arrays: a seeded NumPy generator, a torch tensor, a torch module of ``torch.nn``
 loaded with given weights, parameters with gradients (handed over as a list or as a one-pass
 generator), and a step function of a small NumPy language model. Drivers other than a plain call:
-``gradient_of`` (a function of one array, for a numerical-gradient routine) and ``train`` (a
-small recurrent regressor, an optimiser and a training function).
+``gradient_of`` (a function of one array, for a numerical-gradient routine), ``twice`` (the
+function applied to its own result again) and ``train`` (a small recurrent regressor, an
+optimiser and a training function).
 """
 
 PROBE_RUNTIME = r'''
@@ -133,6 +134,9 @@ def __course_probe(calls, path):
                 args = [None, args[1]]
             elif call.get("driver") == "train":
                 value = train(function, args)
+            elif call.get("driver") == "twice":          # f(x, *rest), then f of that result again
+                once = function(*args)
+                value = [once, function(once, *args[1:])]
             else:
                 passed = list(args)
                 for index in call.get("generator", []):
