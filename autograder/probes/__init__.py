@@ -129,6 +129,8 @@ class Probe:
             name = got["error"] if got["error"] in KNOWN_ERRORS else "an exception"
             if name == "NotImplementedError":
                 return "not answered yet: the function still raises NotImplementedError"
+            if name == "NameError":
+                return "the function is not defined (is it defined above, and did its cell run without error?)"
             return f"it stopped with {name}"
         try:
             value = decode(got.get("value"))

@@ -127,7 +127,9 @@ def __course_probe(calls, path):
     results = []
     for call in calls:
         try:
-            function = globals()[call["function"]]
+            function = globals().get(call["function"])
+            if not callable(function):
+                raise NameError(call["function"])
             args = [decode(a) for a in call["args"]]
             if call.get("driver") == "gradient_of":
                 value = gradient_of(function, call["args"][0], args[1])
