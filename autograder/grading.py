@@ -56,6 +56,7 @@ class NotebookResult:
     sha256: str = ""         # of the submitted file
     version: str = ""        # of the assignment it was graded against (autograder.probes.secret)
     seconds: float = 0.0
+    graded_because: str = ""  # why this run graded it (a class run): new, changed, a new version, --force
 
     @property
     def run_key(self) -> str:

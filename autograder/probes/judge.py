@@ -122,8 +122,10 @@ def _numbers(value) -> np.ndarray | None:
         return value
     if value is None or value is TEXT or isinstance(value, dict):
         return None
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, (bool, int, float, np.generic)):
         return np.asarray(value)
+    if not isinstance(value, (list, tuple)):
+        return None
     items = [_numbers(v) for v in value]
     if items and all(i is not None for i in items) and len({i.shape for i in items}) == 1:
         return np.stack(items)
