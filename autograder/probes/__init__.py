@@ -113,7 +113,10 @@ class Probe:
             return "the grader's own check of your function wrote a malformed result"
         for index, call in enumerate(self.calls):
             got = results[index] if index < len(results) else None
-            reason = self._judge(call, got, self.expected[index])
+            try:
+                reason = self._judge(call, got, self.expected[index])
+            except RecursionError:
+                reason = "its result is nested too deeply"
             if reason:
                 case = f" (case {call.label})" if call.label else ""
                 return f"the grader called {call.what}{case} on its own inputs: {reason}"
@@ -126,7 +129,7 @@ class Probe:
         if not isinstance(got, dict):
             return "its result is malformed"
         if "error" in got:
-            name = got["error"] if got["error"] in KNOWN_ERRORS else "an exception"
+            name = got["error"] if isinstance(got["error"], str) and got["error"] in KNOWN_ERRORS else "an exception"
             if name == "NotImplementedError":
                 return "not answered yet: the function still raises NotImplementedError"
             if name == "NameError":
