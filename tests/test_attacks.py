@@ -204,7 +204,8 @@ def test_no_hidden_test_reaches_the_feedback(attacked):
         leaked = [line for line in secret if line in shown]
         assert leaked == [], f"{name} leaked hidden test lines into the feedback: {leaked[:3]}"
     leak = results[("01_why_recurrent", "leak_hidden_tests", True)]
-    assert any("withheld" in t.message for t in leak.tests) and any("withheld" in e for e in leak.answer_errors)
+    hidden = [t for t in leak.tests if t.hidden]
+    assert hidden and all("LEAK" not in t.message for t in hidden), "a hidden test's message is the grader's alone"
 
 
 SABOTEUR = """
