@@ -53,7 +53,7 @@ from .wire import BadData, decode, encode_args, parse
 FOLDER = Path(__file__).parent
 KNOWN_ERRORS = {"NotImplementedError", "ValueError", "TypeError", "IndexError", "KeyError", "AttributeError",
                 "NameError", "ZeroDivisionError", "RuntimeError", "AssertionError", "RecursionError",
-                "MemoryError", "OverflowError", "FloatingPointError", "StopIteration", "UnboundLocalError"}
+                "MemoryError", "OverflowError", "FloatingPointError", "StopIteration", "UnboundLocalError", "Timeout"}
 
 
 @dataclass
@@ -132,6 +132,8 @@ class Probe:
             name = got["error"] if isinstance(got["error"], str) and got["error"] in KNOWN_ERRORS else "an exception"
             if name == "NotImplementedError":
                 return "not answered yet: the function still raises NotImplementedError"
+            if name == "Timeout":
+                return "it ran longer than the time limit of a cell (an infinite loop?)"
             if name == "NameError":
                 return "the function is not defined (is it defined above, and did its cell run without error?)"
             return f"it stopped with {name}"

@@ -147,6 +147,11 @@ def __course_probe(calls, path):
             result = {"value": encode(value)}
             if call.get("after"):
                 result["after"] = [encode(after(args[i])) for i in call["after"]]
+        except KeyboardInterrupt:        # the cell's time limit: this call and the rest are lost
+            results.append({"error": "Timeout"})
+            with open(path, "w") as handle:
+                json.dump(results, handle)
+            return
         except BaseException as error:  # the student's function failed or stopped: record which kind
             name = type(error).__name__
             result = {"error": name if name in ERRORS else "an exception"}
