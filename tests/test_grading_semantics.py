@@ -128,3 +128,20 @@ def test_a_new_version_of_an_assignment_is_graded_again_and_says_why(tmp_path, m
     assert "the assignment or its checks changed" in format_class_table(regraded)
     stored = json.loads((tmp_path / "autograded" / "ada" / a / "result.json").read_text())
     assert stored["version"] == "a-new-version"
+
+
+def test_the_course_secret_is_made_once_private_and_decides_the_seed(tmp_path, monkeypatch):
+    from autograder.probes import secret
+
+    monkeypatch.delenv("RNNCOURSE_SECRET", raising=False)
+    path = tmp_path / ".course_secret"
+    first = secret.course_secret(path)
+    assert len(first) >= 32 and secret.course_secret(path) == first
+    assert path.stat().st_mode & 0o777 == 0o600 and [p.name for p in tmp_path.iterdir()] == [".course_secret"]
+    monkeypatch.setattr(secret, "SECRET_FILE", path)
+    monkeypatch.setattr(secret.course_secret, "__defaults__", (path,))
+    a = "01_why_recurrent"
+    seed = secret.probe_seed("ab" * 32, a)
+    assert seed == secret.probe_seed("ab" * 32, a) and seed != secret.probe_seed("cd" * 32, a)
+    monkeypatch.setenv("RNNCOURSE_SECRET", "another course's secret")
+    assert secret.probe_seed("ab" * 32, a) != seed

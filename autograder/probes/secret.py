@@ -32,13 +32,23 @@ def course_secret(path: Path = SECRET_FILE) -> bytes:
     from_env = os.environ.get("RNNCOURSE_SECRET", "")
     if from_env:
         return from_env.encode()
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    return path.read_bytes().strip()
+    if not path.exists():
+        # Written whole under another name, then linked into place: graders starting at once
+        # all end up reading the one secret that was linked first, never a half-written file.
+        draft = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    secret = path.read_bytes().strip()
+    if len(secret) < 16:
+        raise RuntimeError(f"the course secret in {path} is too short: delete the file to make a new one")
+    return secret
 
 
 @lru_cache(maxsize=None)
