@@ -8,7 +8,7 @@ functions come from a real forward pass.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import keys, same_array
+from autograder.probes.judge import dict_check, same_array
 from rnncourse.gradcheck import numerical_gradient
 from rnncourse.grading.rnn import sequence_backward_mistakes, step_backward_mistakes, step_contributions_mistakes
 from rnncourse.numpy_ref.rnn import rnn_backward, rnn_forward
@@ -18,8 +18,8 @@ HIDDEN = {
     "test_step_contributions_hidden": "step_contributions on random shapes, T = 1 included: the terms, and their sum equals BPTT's dW_hh.",
     "test_rnn_backward_hidden": "rnn_backward on random shapes (T = 1, long sequences), and dW_hh against finite differences.",
 }
-STEP_KEYS = ("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h")
-BPTT_KEYS = ("dW_hh", "dW_xh", "db_h", "dh0", "dX")
+STEP = dict_check(("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h"), step_backward_mistakes)
+BPTT = dict_check(("dW_hh", "dW_xh", "db_h", "dh0", "dX"), sequence_backward_mistakes)
 
 
 def _bias(x_t, h_prev, h_t, W_xh, W_hh):
@@ -27,32 +27,28 @@ def _bias(x_t, h_prev, h_t, W_xh, W_hh):
     return (np.arctanh(h_t) - x_t @ W_xh.T - h_prev @ W_hh.T).mean(axis=0)
 
 
+def _against_finite_differences(dW_hh, loss, W):
+    """dW_hh against central differences of ``loss()``, which reads the copy ``W`` of W_hh."""
+    same_array("dW_hh (against finite differences)", dW_hh, numerical_gradient(loss, W), rtol=1e-5, atol=1e-7)
+
+
 def _step(got, want, args):
+    STEP(got, want, args)
     dh_t, x_t, h_prev, h_t, W_xh, W_hh = args
-    got = keys("rnn_step_backward", got, STEP_KEYS)
-    wrong = step_backward_mistakes(*args)
-    for name in STEP_KEYS:
-        same_array(name, got[name], want[name], mistakes=wrong.get(name))
     b_h, W = _bias(x_t, h_prev, h_t, W_xh, W_hh), W_hh.copy()
-    numeric = numerical_gradient(lambda: np.sum(dh_t * np.tanh(x_t @ W_xh.T + h_prev @ W.T + b_h)), W)
-    same_array("dW_hh (against finite differences)", got["dW_hh"], numeric, rtol=1e-5, atol=1e-7)
+    _against_finite_differences(got["dW_hh"], lambda: np.sum(dh_t * np.tanh(x_t @ W_xh.T + h_prev @ W.T + b_h)), W)
 
 
 def _terms(got, want, args):
-    dHs, X, Hs, h0, W_xh, W_hh = args
     same_array("the step terms", got, want, mistakes=step_contributions_mistakes(*args))
     same_array("the sum of the step terms", np.sum(np.asarray(got, dtype=float), axis=0), rnn_backward(*args)["dW_hh"])
 
 
 def _bptt(got, want, args):
+    BPTT(got, want, args)
     dHs, X, Hs, h0, W_xh, W_hh = args
-    got = keys("rnn_backward", got, BPTT_KEYS)
-    wrong = sequence_backward_mistakes(*args)
-    for name in BPTT_KEYS:
-        same_array(name, got[name], want[name], mistakes=wrong.get(name))
     b_h, W = _bias(X[0], h0, Hs[0], W_xh, W_hh), W_hh.copy()
-    numeric = numerical_gradient(lambda: np.sum(dHs * rnn_forward(X, h0, W_xh, W, b_h)), W)
-    same_array("dW_hh (against finite differences)", got["dW_hh"], numeric, rtol=1e-5, atol=1e-7)
+    _against_finite_differences(got["dW_hh"], lambda: np.sum(dHs * rnn_forward(X, h0, W_xh, W, b_h)), W)
 
 
 def probes(rng):
