@@ -10,7 +10,7 @@ grader's process.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, keys, same_array, tuple_check
+from autograder.probes.judge import Feedback, fields, keys, same_array, tuple_check
 
 HIDDEN = {
     "test_lstm_cell_forward_hidden": "lstm_cell_forward on random shapes (B = 1, H = 1 included), as torch.nn.LSTMCell computes it.",
@@ -19,7 +19,15 @@ HIDDEN = {
     "test_seed_to_torch_lstm_hidden": "nn.LSTM loaded with seed_to_torch_lstm's arrays computes the course notes' LSTM equations.",
 }
 GATES = "c_t = f * c_prev + i * g, gates in the order i, f, g, o."
-LSTM = tuple_check(("h_t", "c_t"), hints={"c_t": GATES, "h_t": "h_t = o * tanh(c_t)."})
+
+
+def _lstm(got, want, args):
+    """c_t first (the gates show there), then h_t."""
+    h_t, c_t = fields("lstm_cell_forward", got, 2)
+    same_array("c_t", c_t, want[1], hint=GATES)
+    same_array("h_t", h_t, want[0], hint="h_t = o * tanh(c_t).")
+
+
 BACKWARD = tuple_check(("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db"),
                        hints=dict.fromkeys(("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db"),
                                            "c_t reaches the loss directly and through h_t = o * tanh(c_t); "
@@ -94,7 +102,7 @@ def probes(rng):
 
     return {
         "test_lstm_cell_forward_visible": [("lstm_cell_forward", lstm(size(2, 5), size(), size(2, 6)))],
-        "test_lstm_cell_forward_hidden": hidden("lstm_cell_forward", lstm, LSTM, [(1, 1, 1), (size(2, 6), size(), size())]),
+        "test_lstm_cell_forward_hidden": hidden("lstm_cell_forward", lstm, _lstm, [(1, 1, 1), (size(2, 6), size(), size())]),
         "test_lstm_cell_backward_visible": [("lstm_cell_backward", lstm_backward(size(2, 5), size(), size(2, 5)))],
         "test_lstm_cell_backward_hidden": hidden("lstm_cell_backward", lstm_backward, BACKWARD,
                                                  [(1, 1, 1), (size(2, 6), size(), size())]),

@@ -58,7 +58,8 @@ def _generated(got, want, args):
         raise Feedback("generate does not carry the state: pass the state returned by step() into the next call.")
     if got != want:
         first = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
-        raise Feedback(f"the generated ids differ from step {first} on (got {len(got)} ids, expected {len(want)}). "
+        raise Feedback(f"generate on a random model (temperature {tau:.3g}) differs from step {first} on (got "
+                       f"{len(got)} ids, expected {len(want)}); it runs your temperature_softmax and sample_index. "
                        "Hint: at temperature 0 take the argmax; else sample_index(temperature_softmax(logits, "
                        "temperature)[None, :], rng)[0]; stop before appending stop_id.")
 

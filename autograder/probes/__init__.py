@@ -44,6 +44,7 @@ import nbformat
 import numpy as np
 
 from rnncourse.grading.feedback import Feedback
+from rnncourse.grading.rnn import SHAPE_ERROR_HELP
 
 from ..notebook_io import grade_id, is_test
 from .judge import same_values
@@ -53,7 +54,8 @@ from .wire import BadData, decode, encode_args, parse
 FOLDER = Path(__file__).parent
 KNOWN_ERRORS = {"NotImplementedError", "ValueError", "TypeError", "IndexError", "KeyError", "AttributeError",
                 "NameError", "ZeroDivisionError", "RuntimeError", "AssertionError", "RecursionError",
-                "MemoryError", "OverflowError", "FloatingPointError", "StopIteration", "UnboundLocalError", "Timeout"}
+                "MemoryError", "OverflowError", "FloatingPointError", "StopIteration", "UnboundLocalError", "Timeout",
+                "ShapeError"}
 
 
 @dataclass
@@ -132,6 +134,8 @@ class Probe:
             name = got["error"] if isinstance(got["error"], str) and got["error"] in KNOWN_ERRORS else "an exception"
             if name == "NotImplementedError":
                 return "not answered yet: the function still raises NotImplementedError"
+            if name == "ShapeError":
+                return f"it stopped with a shape error (operands that do not fit). {SHAPE_ERROR_HELP}"
             if name == "Timeout":
                 return "it ran longer than the time limit of a cell (an infinite loop?)"
             if name == "NameError":

@@ -23,7 +23,7 @@ def __course_probe(calls, path):
 
     ERRORS = ("NotImplementedError", "ValueError", "TypeError", "IndexError", "KeyError", "AttributeError",
               "NameError", "ZeroDivisionError", "RuntimeError", "AssertionError", "RecursionError",
-              "MemoryError", "OverflowError", "FloatingPointError", "StopIteration", "UnboundLocalError")
+              "MemoryError", "OverflowError", "FloatingPointError", "StopIteration", "UnboundLocalError", "ShapeError")
     torch_ = []
 
     def torch():
@@ -154,6 +154,8 @@ def __course_probe(calls, path):
             return
         except BaseException as error:  # the student's function failed or stopped: record which kind
             name = type(error).__name__
+            if name == "ValueError" and any(w in str(error) for w in ("matmul", "shapes", "broadcast", "aligned", "dimension")):
+                name = "ShapeError"      # operands of a product or a broadcast that do not fit
             result = {"error": name if name in ERRORS else "an exception"}
         results.append(result)
         with open(path, "w") as handle:

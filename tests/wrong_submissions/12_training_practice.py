@@ -39,7 +39,8 @@ CASES = [
             "        if n > max_norm:\n"
             "            p.grad.mul_(max_norm / (n + 1e-6))\n"
             "    return total ** 0.5\n")},
-        failing={"test_clip_grad_norm_visible": "clipped on its own", "test_clip_grad_norm_hidden": "clipped on its own"},
+        failing={"test_clip_grad_norm_visible": "clipped on its own", "test_clip_grad_norm_hidden": "clipped on its own",
+                 "test_train_hidden": "train_with_early_stopping"},   # the loop runs the student's clip_grad_norm
     ),
     dict(
         name="always_rescales",
@@ -63,7 +64,8 @@ CASES = [
             "        g.clamp_(-max_norm, max_norm)\n"
             "    return norm\n")},
         failing={"test_clip_grad_norm_visible": "changes the direction",
-                 "test_clip_grad_norm_hidden": "changes the direction"},
+                 "test_clip_grad_norm_hidden": "changes the direction",
+                 "test_train_hidden": "train_with_early_stopping"},
     ),
     dict(
         name="compares_with_previous_epoch",
