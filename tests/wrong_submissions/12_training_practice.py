@@ -39,8 +39,8 @@ CASES = [
             "        if n > max_norm:\n"
             "            p.grad.mul_(max_norm / (n + 1e-6))\n"
             "    return total ** 0.5\n")},
-        failing={"test_clip_grad_norm_visible": "clipped on its own", "test_clip_grad_norm_hidden": "clipped on its own",
-                 "test_train_hidden": "train_with_early_stopping"},   # the loop runs the student's clip_grad_norm
+        failing={"test_clip_grad_norm_visible": "clipped on its own", "test_clip_grad_norm_hidden": "clipped on its own"},
+        composed={"test_train_hidden"},   # the training loop runs the student's own clip_grad_norm
     ),
     dict(
         name="always_rescales",
@@ -64,8 +64,8 @@ CASES = [
             "        g.clamp_(-max_norm, max_norm)\n"
             "    return norm\n")},
         failing={"test_clip_grad_norm_visible": "changes the direction",
-                 "test_clip_grad_norm_hidden": "changes the direction",
-                 "test_train_hidden": "train_with_early_stopping"},
+                 "test_clip_grad_norm_hidden": "changes the direction"},
+        composed={"test_train_hidden"},
     ),
     dict(
         name="compares_with_previous_epoch",
@@ -76,6 +76,7 @@ CASES = [
             "    recent = val_losses[-patience - 1:]\n"
             "    return all(b >= a for a, b in zip(recent[:-1], recent[1:]))\n")},
         failing={"test_should_stop_visible": "compare with the best", "test_should_stop_hidden": "should_stop("},
+        composed={"test_train_hidden"},   # the training loop runs the student's own should_stop
     ),
     dict(
         name="loop_without_clipping",
