@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
 """One entry point for the course: set-up, book, tests, exercises and grading.
 
+    python3 course.py setup                create .venv/ and install the requirements (every command does it first)
     python3 course.py book                 build the HTML book into _build/html (every chapter executed)
     python3 course.py test [PYTEST ARGS]   run the whole test suite
+    python3 course.py lab                  open your workspace (your copy of the exercises) in JupyterLab
+    python3 course.py check ASSIGNMENT     grade your notebook of ASSIGNMENT and print the feedback
+    python3 course.py reset ASSIGNMENT     put the released notebook back (yours is backed up first)
     python3 course.py exercises            regenerate exercises/ from solutions/
-    python3 course.py lab                  open the exercises in JupyterLab
+    python3 course.py lab --instructor     open the course in JupyterLab with formgrader
+    python3 course.py collect ZIP --assignment NAME  place a platform's bulk download into autograder/submitted/
     python3 course.py grade [ARGS]         grade a class (autograder/submitted/<student>/<assignment>/)
-    python3 course.py check NOTEBOOK       grade one notebook and print the feedback (student mode)
+    python3 course.py dashboard            write the class dashboard autograder/reports/index.html (grade does it too)
+    python3 course.py export --format canvas|moodle  grades (automatic and manual) as the platform's import CSV
+    python3 course.py release-student OUT  write what a class gets into OUT (no solutions, no hidden tests)
 
 Each command first creates (or reuses) the virtual environment `.venv/` in the repository and
 installs the pinned requirements into it; it re-installs only when requirements.txt or
-pyproject.toml change. Only a Python 3.11+ interpreter is needed to start.
+pyproject.toml change. Only a Python 3.11+ interpreter is needed to start. A class's copy of the
+course (written by release-student) has the same file with only the student's commands.
 """
 from __future__ import annotations
 
@@ -66,8 +74,9 @@ def run(args: list[str]) -> int:
     return subprocess.run(args, cwd=ROOT, env=venv_env()).returncode
 
 
-# Static pages: text progress bars, no widgets. One BLAS/OpenMP thread per chapter kernel: the
-# chapters' models are tiny, and extra threads only fight over the cores (benchmarks/threads.py).
+# Static pages: one line per training loop instead of a progress bar, no widgets. One BLAS/OpenMP
+# thread per chapter kernel: the chapters' models are tiny, and extra threads only fight over the
+# cores (benchmarks/threads.py).
 BOOK_ENV = {"RNNCOURSE_TEXT_PROGRESS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1"}
 
@@ -90,28 +99,53 @@ def cmd_module(module: str, extra: list[str]) -> int:
     return run([str(PYTHON), "-m", module, *extra])
 
 
+def cmd_autograder(command: str):
+    return lambda extra: cmd_module("autograder", [command, *extra])
+
+
+# name -> (what runs it, the file or folder it needs: a class's copy lacks the instructor's ones)
+COMMANDS = {
+    "setup": (lambda extra: 0, "course.py"),
+    "lab": (cmd_autograder("lab"), "exercises"),
+    "check": (cmd_autograder("check"), "exercises"),
+    "reset": (cmd_autograder("reset"), "exercises"),
+    "book": (cmd_book, "_config.yml"),
+    "test": (cmd_test, "tests"),
+    "exercises": (cmd_autograder("release"), "solutions"),
+    "collect": (cmd_autograder("collect"), "solutions"),
+    "grade": (cmd_autograder("grade"), "solutions"),
+    "dashboard": (cmd_autograder("dashboard"), "solutions"),
+    "export": (cmd_autograder("export"), "solutions"),
+    "release-student": (cmd_autograder("release-student"), "solutions"),
+}
+
+
+def available() -> list[str]:
+    return [name for name, (_, needs) in COMMANDS.items() if (ROOT / needs).exists()]
+
+
+def usage() -> str:
+    """The docstring, listing only the commands this copy of the course has."""
+    def shown(line: str) -> bool:
+        if not line.startswith("    python3 course.py "):
+            return True
+        if "--instructor" in line:
+            return (ROOT / "solutions").exists()
+        return line.split()[2] in available()
+
+    return "\n".join(line for line in __doc__.splitlines() if shown(line))
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
-        print(__doc__)
+        print(usage())
         return 0
     command, extra = argv[0], argv[1:]
+    if command not in available():
+        print(f"course: unknown command {command!r}\n{usage()}", file=sys.stderr)
+        return 2
     ensure_venv()
-    if command == "book":
-        return cmd_book(extra)
-    if command == "test":
-        return cmd_test(extra)
-    if command == "exercises":
-        return cmd_module("autograder", ["release", *extra])
-    if command == "grade":
-        return cmd_module("autograder", ["grade", *extra])
-    if command == "check":
-        return cmd_module("autograder", ["check", *extra])
-    if command == "lab":
-        return cmd_module("autograder", ["lab", *extra])
-    if command == "setup":
-        return 0
-    print(f"course: unknown command {command!r}\n{__doc__}", file=sys.stderr)
-    return 2
+    return COMMANDS[command][0](extra)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ solutions/<assignment>/     instructor source: solutions and hidden tests (nbgra
 exercises/<assignment>/     student notebooks generated from it (nbgrader "release")
 autograder/submitted/<student>/<assignment>/    collected submissions
 autograder/autograded/, autograder/feedback/    grading outputs (git-ignored)
-autograder/gradebook.db     the default sqlite gradebook (any SQLAlchemy URL may replace it)
+autograder/gradebook.db     the default sqlite gradebook; the environment variable
+                            RNNCOURSE_DB_URL (an SQLAlchemy URL, as for `course.py grade`) selects another one
 """
 import os
 
@@ -16,7 +17,8 @@ c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.submitted_directory = "autograder/submitted"
 c.CourseDirectory.autograded_directory = "autograder/autograded"
 c.CourseDirectory.feedback_directory = "autograder/feedback"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "autograder", "gradebook.db")
+c.CourseDirectory.db_url = os.environ.get(
+    "RNNCOURSE_DB_URL", "sqlite:///" + os.path.join(c.CourseDirectory.root, "autograder", "gradebook.db"))
 c.CourseDirectory.course_id = "rnn-course"
 
 # Released stubs: the signature and docstring stay, the body becomes this.

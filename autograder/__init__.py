@@ -1,9 +1,11 @@
 """The course autograder.
 
     python -m autograder release            regenerate exercises/ from solutions/
-    python -m autograder check NOTEBOOK     grade one notebook (student mode, no gradebook)
+    python -m autograder check ASSIGNMENT   grade the student's notebook (or a path; no gradebook)
     python -m autograder grade              grade every submission under autograder/submitted/
-    python -m autograder lab                open the exercises in JupyterLab
+    python -m autograder lab [--instructor] the student's lab over their workspace, or the instructor's
+    python -m autograder reset ASSIGNMENT   put the released notebook back into the workspace
+    python -m autograder release-student OUT  write a class's copy of the course
 
 How a submission is graded
 --------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .gradebook import already_graded, open_gradebook, record, register_assignment, schema_lock
+from .gradebook import already_graded, disagreements, open_gradebook, record, register_assignment, schema_lock
 from .grading import NotebookResult, TestResult, grade_notebook, load_source
 from .probes.secret import assignment_version
 from .report import write_feedback
@@ -51,6 +51,8 @@ def find_jobs(submitted: Path) -> list[Job]:
                 continue  # not a name we can store safely; listed by the caller as skipped
             if assignment not in known:
                 job.problem = f"there is no assignment called {assignment!r}"
+            elif refused := paths.submission_problem(expected, submitted):
+                job.problem = refused
             elif not expected.is_file():
                 found = sorted(p.name for p in folder.glob("*.ipynb"))
                 job.problem = (f"expected a notebook named {expected.name}, found {', '.join(found)}" if found
@@ -118,8 +120,9 @@ def _why_grade(job: Job, gb, stored: Path, force: bool) -> str:
 def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: bool = False,
                 shard: tuple[int, int] = (0, 1), submitted: Path = paths.SUBMITTED,
                 limits: Limits = Limits(), log=print, autograded: Path = paths.AUTOGRADED,
-                feedback: Path = paths.FEEDBACK) -> list[NotebookResult]:
-    """Grade every submission of the shard; return the results of all of them (new and kept)."""
+                feedback: Path = paths.FEEDBACK, progress=lambda finished, total: finished) -> list[NotebookResult]:
+    """Grade every submission of the shard; return the results of all of them (new and kept).
+    ``progress(iterable, total)`` wraps the stream of finished submissions (a progress bar)."""
     submitted, autograded, feedback = Path(submitted), Path(autograded), Path(feedback)
     jobs = [j for j in find_jobs(submitted) if in_shard(j.student, shard)]
     if submitted.is_dir():
@@ -131,7 +134,7 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
         hide.append(db_url.removeprefix("sqlite:///"))
     with schema_lock(db_url):
         gb = open_gradebook(db_url)
-        for assignment in sorted({j.assignment for j in jobs if not j.problem}):
+        for assignment in sorted({j.assignment for j in jobs} & set(paths.assignments())):   # refused ones too
             register_assignment(gb, load_source(assignment))
     try:
         results: list[NotebookResult] = []
@@ -147,7 +150,7 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
         log(f"grading {len(todo)} submission(s) with {workers} worker(s); {len(results)} already graded and unchanged")
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = {pool.submit(_grade_job, job, limits, tuple(hide)): job for job in todo}
-            for future in as_completed(futures):
+            for future in progress(as_completed(futures), len(futures)):
                 job = futures[future]
                 try:
                     result = future.result()
@@ -162,6 +165,8 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
                 results.append(result)
                 log(f"  {job.student:<20} {job.assignment:<28} {result.score:g}/{result.max_score:g}"
                     + (f"  ({result.error})" if result.error else "") + f"  [{result.graded_because}]")
+        for line in disagreements(gb, results):
+            log(f"GRADEBOOK DISAGREES: {line}")
         return results
     finally:
         gb.close()

@@ -5,6 +5,10 @@ nbgrader's tables hold the assignment, its cells and every student's grades, so 
 records which file (by SHA-256) each grade came from. It is written *after* the grades, so a
 grading run killed half-way leaves no record and the next run grades that submission again;
 grades are keyed by (student, assignment, notebook, cell) and overwritten, never added twice.
+
+The autograded cells' grades are the grader's alone: writing one also clears what nbgrader lets
+others add to it (a manual score, extra credit), and :func:`disagreements` compares the
+gradebook with the computed results after a class is graded.
 """
 from __future__ import annotations
 
@@ -128,6 +132,8 @@ def record(gb, result: NotebookResult) -> None:
             for test in result.tests:
                 grade = gb.find_grade(test.grade_id, result.notebook.removesuffix(".ipynb"), result.assignment, result.student)
                 grade.auto_score = test.points
+                grade.manual_score = grade.extra_credit = None   # nbgrader's score prefers these
+                grade.needs_manual_grade = False
             gb.db.commit()
             key = dict(student=result.student, assignment=result.assignment, notebook=result.notebook)
             gb.db.execute(runs.delete().where(*(getattr(runs.c, k) == v for k, v in key.items())))
@@ -142,3 +148,26 @@ def record(gb, result: NotebookResult) -> None:
 
 def run_records(gb) -> list[dict]:
     return [dict(row._mapping) for row in gb.db.execute(select(runs).order_by(runs.c.student, runs.c.assignment))]
+
+
+def disagreements(gb, results: list[NotebookResult]) -> list[str]:
+    """One line for every autograded cell whose score in the gradebook is not the computed one
+    (someone or something wrote to the gradebook), or that is missing there."""
+    from nbgrader.api import MissingEntry
+
+    gb.db.expire_all()                                # read what is stored now, not our cache
+    found = []
+    for result in results:
+        if not result.tests:
+            continue
+        notebook = result.notebook.removesuffix(".ipynb")
+        for test in result.tests:
+            try:
+                stored = gb.find_grade(test.grade_id, notebook, result.assignment, result.student).score
+            except MissingEntry:
+                found.append(f"{result.student}/{result.assignment} {test.grade_id}: not in the gradebook")
+                continue
+            if abs(stored - test.points) > 1e-9:
+                found.append(f"{result.student}/{result.assignment} {test.grade_id}: the gradebook says "
+                             f"{stored:g}, the grader computed {test.points:g}")
+    return found

@@ -23,6 +23,7 @@ from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_test,
 from .probes import Probe, hidden_tests, probes_for
 from .probes.secret import assignment_version, probe_seed
 from .release import release_notebook
+from .messages import course_code_message
 from .sandbox import CellOutcome, Limits, run_notebook
 
 HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
@@ -108,6 +109,8 @@ def _message(outcome: CellOutcome, problem: str) -> str:
     if outcome.status in {"timeout", "died"}:
         return outcome.evalue
     name, value = outcome.ename, outcome.evalue.strip()
+    if (explained := course_code_message(name, value)) is not None:      # an answer imported course code
+        return explained
     if name in {"Feedback", "AssertionError"}:
         return value or "a check failed (no message)"
     if name == "NotImplementedError":
@@ -234,6 +237,7 @@ def _grade(result: NotebookResult, source: Source, submission, limits: Limits, h
             result.answer_errors.append(f"cell starting {first!r}: {_message(outcome, run.problem)}")
     if run.problem:
         result.flags.append(run.problem)
+    result.flags.extend(run.notes)
     secret = hidden_lines(source)
     for test in result.tests:
         test.message = withhold_hidden(test.message, secret)

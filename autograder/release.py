@@ -70,8 +70,18 @@ def release_assignment(assignment: str, target_root: Path = paths.EXERCISES) -> 
     return written
 
 
-def release_all(target_root: Path = paths.EXERCISES) -> list[Path]:
-    written = []
+def write_stored_cases(folder: Path | None = None) -> list[Path]:
+    """Write the visible tests' stored cases (inputs and the instructor's results), by default
+    beside the student-facing grading helpers: ``rnncourse/grading/stored/<assignment>.json``."""
+    from .cases import STORED, write_all
+
+    return write_all(STORED if folder is None else folder)
+
+
+def release_all(target_root: Path = paths.EXERCISES, stored_folder: Path | None = None) -> list[Path]:
+    """Write exercises/ and the stored cases of the visible tests (into ``stored_folder``, by
+    default the package's own folder); return the files written."""
+    written = write_stored_cases(stored_folder)
     for assignment in paths.assignments():
         written += release_assignment(assignment, target_root)
     stale = {p.name for p in target_root.iterdir() if p.is_dir()} - set(paths.assignments()) if target_root.exists() else set()

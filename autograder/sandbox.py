@@ -1,20 +1,24 @@
-"""Run a notebook in its own process, in an empty folder, with time, memory and output limits.
+"""Run a notebook in its own process, isolated, with time, memory and output limits.
 
 The grading process calls :func:`run_notebook`. It writes the notebook into a private job
-folder and starts a *worker* (``python -m autograder.sandbox JOB``) in a new process session.
-The worker starts a kernel through ``autograder.kernel_launcher`` (empty working folder,
-memory and file-size limits, a user id of its own when grading runs as root), runs the cells
-one by one with a per-cell and a per-notebook time limit, caps what each cell may print, and
-writes one outcome per cell to ``JOB/result.json``. The worker makes itself the "subreaper" of
-everything the kernel starts, so that on the way out it can kill every process the
-submission forked, even ones that detached themselves; and it ends (killing them) when the
-grading process dies, so a grader killed with ``kill -9`` leaves no kernel behind. A cell over
-its time limit is interrupted and the next cell runs. A kernel that dies (a segfault, ``os._exit``,
-too much memory) is started again, the set-up cells and the student's answers before that point
-are run again (not the cell that killed it), and the notebook goes on: a crash costs only the
-cell that caused it. The grading process only ever reads that
-JSON file and, if asked, named files from the working folder (never following links): nothing
-the submission does can reach its memory.
+folder, builds the student-facing copy of the course package there, and starts a *worker*
+(``python -m autograder.sandbox JOB``) in a new process session. The worker starts a kernel
+through ``autograder.kernel_launcher``, which isolates it (``autograder.isolation``: its own
+user, mount, PID and network namespaces; it sees only the interpreter, the installed packages,
+the course copy, its working folder and a private ``/tmp``; a user id of its own when grading
+runs as root). The worker talks to it over Unix sockets in the job folder, runs the cells one
+by one with a per-cell and a per-notebook time limit, caps what each cell may print, and
+writes one outcome per cell to ``JOB/result.json``. When the kernel ends, its PID namespace
+ends, and with it every process the submission started, detached or not. The worker ends
+(killing the kernel) when the grading process dies, so a grader killed with ``kill -9`` leaves
+no kernel behind. A cell over its time limit is interrupted and the next cell runs. A kernel
+that dies (a segfault, ``os._exit``, too much memory) is started again, the set-up cells and the
+student's answers before that point are run again (not the cell that killed it), and the
+notebook goes on: a crash costs only the cell that caused it. The grading process only ever reads that JSON file and, if asked, named files from the working
+folder (never following links): nothing the submission does can reach its memory.
+
+Where the system forbids namespaces, :func:`run_notebook` refuses to run a notebook unless
+``Limits.allow_unisolated`` is set; a notebook run so carries a note that says it.
 """
 from __future__ import annotations
 
@@ -37,6 +41,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import isolation, student_package
+
 KERNEL_NAME = "course-sandbox"
 FIRST_UID, UID_SLOTS = 2_000_000_000, 4096   # user ids of kernels, one per notebook being graded
 UID_LOCKS = Path("/tmp/rnn-grade-uids")       # one place for every grader on the machine
@@ -49,6 +55,7 @@ class Limits:
     notebook_timeout: float = 600.0     # seconds for the whole notebook
     memory_mb: int = 3072               # address space of the kernel
     max_output_chars: int = 20_000      # printed characters kept per cell
+    allow_unisolated: bool = False      # run without namespaces where the system has none
 
 
 @dataclass
@@ -70,6 +77,7 @@ class RunResult:
     problem: str = ""                   # a notebook-level problem (kernel died, time limit...)
     seconds: float = 0.0
     files: dict[str, bytes] = field(default_factory=dict)   # the ``collect`` files the notebook wrote
+    notes: list[str] = field(default_factory=list)          # how it ran, for the report (unisolated)
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,25 +110,29 @@ def kernel_uid():
     raise RuntimeError("no free kernel user id: too many notebooks graded at once")
 
 
-def _kernelspec(job: Path, workdir: Path, limits: Limits, hide: tuple[str, ...], uid: int | None) -> Path:
+UNISOLATED_NOTE = "graded WITHOUT isolation (--unisolated): the notebook could read and reach what the grader's user can"
+
+
+def _kernelspec(job: Path, box: isolation.Sandbox, limits: Limits, isolated: bool) -> Path:
+    """The sandbox kernelspec of ``job``, and beside it the sandbox the kernel launcher builds."""
+    config = job / "sandbox.json"
+    config.write_text(json.dumps({"sandbox": asdict(box), "memory_mb": limits.memory_mb, "isolated": isolated}))
     share = job / "share" / "jupyter" / "kernels" / KERNEL_NAME
     share.mkdir(parents=True)
-    argv = [sys.executable, "-m", "autograder.kernel_launcher", "--workdir", str(workdir),
-            "--memory-mb", str(limits.memory_mb)]
-    if uid is not None:
-        argv += ["--uid", str(uid)]
-    for path in hide:
-        argv += ["--hide", str(path)]
-    argv += ["-f", "{connection_file}"]
+    argv = [sys.executable, "-m", "autograder.kernel_launcher", "--config", str(config), "-f", "{connection_file}"]
     (share / "kernel.json").write_text(json.dumps(
         {"argv": argv, "display_name": "Course sandbox", "language": "python"}))
     return job / "share" / "jupyter"
 
 
 def kernel_environment(workdir: Path) -> dict[str, str]:
-    """A clean environment for student code: no secrets, no PYTHONPATH, home is the empty folder."""
+    """A clean environment for student code: no secrets, home is the empty working folder, the
+    student-facing course copy (beside the working folder) is the only extra import path."""
     env = {
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"]),
+        "PYTHONPATH": str(workdir.parent / "course"),
+        "USER": "student",
+        "LOGNAME": "student",
         "HOME": str(workdir),
         "TMPDIR": str(workdir),
         "IPYTHONDIR": str(workdir / ".ipython"),
@@ -165,32 +177,52 @@ def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tup
                  collect: tuple[str, ...] = ()) -> RunResult:
     """Execute ``nb`` in a sandboxed worker; return one :class:`CellOutcome` per cell.
 
-    ``hide``: further paths (a gradebook file, a folder of submissions) that student code must
-    not see, beside the course folders the kernel launcher always hides.
+    ``hide``: paths (a gradebook file, a folder of submissions) that student code must not see.
+    Isolated, the kernel sees nothing outside its allowlist anyway; these are covered even
+    where an allowed folder holds them. Unisolated, nothing is hidden.
     ``collect``: names of files the notebook writes into its working folder (the grader's probe
     outputs) to hand back in :attr:`RunResult.files`; read with :func:`read_untrusted_file`.
     """
+    reason = isolation.unavailable()
+    if reason and not limits.allow_unisolated:
+        return RunResult(problem=f"the grader refused to run the notebook: it cannot be isolated here ({reason}); "
+                                 "an instructor may pass --unisolated to grade without isolation")
     with kernel_uid() as uid:
-        return _run_notebook(nb, limits, hide, collect, uid)
+        result = _run_notebook(nb, limits, tuple(str(p) for p in hide), collect, uid, isolated=not reason)
+    if reason:
+        result.notes.append(UNISOLATED_NOTE)
+    return result
 
 
-def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str, ...], uid: int | None) -> RunResult:
+def _job_folders(job: Path, uid: int | None, hide: tuple[str, ...]) -> isolation.Sandbox:
+    """The job's folders: ``work`` and ``runtime`` (the kernel's sockets) writable by the kernel,
+    ``course`` (the student-facing package) readable, ``root`` to build its file system on."""
+    os.chmod(job, 0o700 if uid is None else 0o711)   # root's kernel may pass through, not list
+    for name in ("work", "runtime", "root"):
+        (job / name).mkdir()
+    student_package.build(job / "course")
+    if uid is not None:
+        for name in ("work", "runtime"):
+            os.chown(job / name, uid, uid)
+            os.chmod(job / name, 0o700)
+    return isolation.Sandbox(root=str(job / "root"), writable=[str(job / "work"), str(job / "runtime")],
+                             readable=[str(job / "course")], home=str(job / "work"), uid=uid, hide=list(hide))
+
+
+def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str, ...], uid: int | None,
+                  isolated: bool) -> RunResult:
     job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
     started = time.monotonic()
     try:
-        os.chmod(job, 0o700)
-        workdir = job / "work"
-        workdir.mkdir()
-        if uid is not None:
-            os.chown(workdir, uid, uid)
-            os.chmod(workdir, 0o700)
-            os.chmod(job, 0o711)  # the kernel may pass through to work/, not list or read the job
+        box = _job_folders(job, uid, hide)
+        workdir = Path(box.home)
         nbformat.write(nb, job / "notebook.ipynb")
         os.chmod(job / "notebook.ipynb", 0o600)   # it holds the hidden tests
         (job / "limits.json").write_text(json.dumps(asdict(limits)))
-        jupyter_path = _kernelspec(job, workdir, limits, tuple(hide), uid)
+        jupyter_path = _kernelspec(job, box, limits, isolated)
         env = kernel_environment(workdir)
         env["JUPYTER_PATH"] = str(jupyter_path)
+        env["IPYTHONDIR"] = str(job / "ipython")      # the worker's own, not the kernel's
         env["JUPYTER_RUNTIME_DIR"] = str(job / "runtime")
         worker = subprocess.Popen(
             [sys.executable, "-m", "autograder.sandbox", str(job), str(os.getpid())],
@@ -273,6 +305,7 @@ def kill_descendants() -> None:
 
 def _worker(job: Path) -> None:
     from nbclient import NotebookClient
+    from traitlets.config import Config
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbclient.util import run_sync
 
@@ -298,7 +331,9 @@ def _worker(job: Path) -> None:
             return super().output(outs, msg, display_id, cell_index)
 
     # A cell over its time limit is interrupted and the notebook goes on with the next cell.
+    # The kernel has no network: it talks to the worker over Unix sockets (files in JOB/runtime).
     client = Client(nb, timeout=limits.cell_timeout, kernel_name=KERNEL_NAME, allow_errors=True,
+                    config=Config({"KernelManager": {"transport": "ipc", "ip": str(job / "runtime" / "kernel")}}),
                     startup_timeout=120, record_timing=False, interrupt_on_timeout=True,
                     error_on_timeout={"ename": "Timeout", "evalue": "time limit"},
                     resources={"metadata": {"path": str(job / "work")}})
@@ -337,8 +372,7 @@ def _worker(job: Path) -> None:
 
     restarts = 0
     try:
-        with client.setup_kernel(env=kernel_environment(workdir) | {"JUPYTER_PATH": os.environ["JUPYTER_PATH"]},
-                                 cwd=str(workdir)):
+        with client.setup_kernel(env=kernel_environment(workdir), cwd=str(workdir)):
             index = 0
             while index < len(nb.cells):
                 cell = nb.cells[index]

@@ -20,15 +20,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Paths relative to the repository root; a folder's parent packages need their __init__ listed.
+# None of these files may hold the answer to a graded function of any assignment: the mistake
+# generators of rnncourse/grading/ compute references, so only the helpers split out of them
+# (calls, cases, toy_models, problems) are listed; so are data/corpora.py but not data/text.py
+# (pad_sequences) or data/timeseries.py (make_windows).
 STUDENT_FACING: tuple[str, ...] = (
     "rnncourse/__init__.py",
     "rnncourse/device.py",
     "rnncourse/data/__init__.py",
+    "rnncourse/data/corpora.py",
     "rnncourse/data/packaged.py",
     "rnncourse/data/synthetic.py",
     "rnncourse/grading/__init__.py",
+    "rnncourse/grading/calls.py",
+    "rnncourse/grading/cases.py",
     "rnncourse/grading/feedback.py",
-)
+    "rnncourse/grading/problems.py",
+    "rnncourse/grading/toy_models.py",
+) + tuple(sorted(f"rnncourse/grading/stored/{path.name}"      # the visible tests' stored cases
+                 for path in (ROOT / "rnncourse/grading/stored").glob("*.json")))
 
 
 def build(dest: Path) -> Path:

@@ -15,9 +15,11 @@
   (``ReduceLROnPlateau`` receives the validation loss);
 * **reproducibility**: :func:`seed_everything` seeds Python, NumPy and torch;
 * **device**: batches are moved to ``device`` (the model must already live there);
-* **progress**: a ``tqdm.auto`` bar (a widget in notebooks, text in terminals). When the
-  environment variable ``RNNCOURSE_TEXT_PROGRESS`` is set (the book build sets it), the bar is
-  plain text on stdout, because a widget in a static page would need JavaScript from a CDN.
+* **progress**: a ``tqdm.auto`` bar (a widget in notebooks, text in terminals) that counts the
+  epochs actually run. When the environment variable ``RNNCOURSE_TEXT_PROGRESS`` is set (the
+  book build sets it), the loop prints instead ONE line when it ends, with the true count: a
+  static page cannot animate a bar (a widget would need JavaScript from a CDN, and a text bar
+  leaves one line per refresh).
 
 Batches are tuples of tensors (or one tensor). Sequence lengths for packing may travel to
 the device too: the models move them back to the CPU where packing needs them.
@@ -29,6 +31,7 @@ import math
 import os
 import random
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,14 +40,43 @@ from typing import Any
 import numpy as np
 import torch
 from tqdm.auto import tqdm as _auto_tqdm
-from tqdm.std import tqdm as _text_tqdm
 
 
-def tqdm(*args, **kwargs):
-    """A progress bar: a widget in live notebooks, text in terminals and in the built book."""
+class FinalLine:
+    """A progress "bar" for static pages: silent while the loop runs, one line when it ends,
+    e.g. ``training (stopped early): 19/20 epochs in 9.4 s, train=1.2345, val=1.3456``."""
+
+    def __init__(self, total: int, desc: str = "", disable: bool = False, unit: str = "epochs"):
+        self.total, self.desc, self.disable, self.unit = total, desc, disable, unit
+        self.n, self.postfix = 0, {}
+        self._start = time.perf_counter()
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+
+    def set_postfix(self, refresh: bool = False, **values) -> None:
+        self.postfix = values
+
+    def set_description(self, desc: str, refresh: bool = False) -> None:
+        self.desc = desc
+
+    def close(self) -> None:
+        if self.disable:
+            return
+        seconds = time.perf_counter() - self._start
+        line = f"{self.desc}: {self.n}/{self.total} {self.unit} in {seconds:.1f} s"
+        line += "".join(f", {key}={value}" for key, value in self.postfix.items())
+        print(line, file=sys.stdout, flush=True)
+        self.disable = True  # a second close prints nothing
+
+
+def progress_bar(total: int, desc: str, disable: bool = False):
+    """A progress bar over ``total`` epochs, advanced by hand with ``update(1)`` after each one
+    (so that a loop that stops early shows how many really ran): a widget in live notebooks,
+    text in terminals, and one final line in the built book."""
     if os.environ.get("RNNCOURSE_TEXT_PROGRESS"):
-        return _text_tqdm(*args, file=sys.stdout, ascii=True, **kwargs)
-    return _auto_tqdm(*args, **kwargs)
+        return FinalLine(total, desc, disable=disable)
+    return _auto_tqdm(total=total, desc=desc, disable=disable, leave=True, unit="epoch")
 
 
 def seed_everything(seed: int) -> None:
@@ -187,8 +219,8 @@ def fit(model: torch.nn.Module, train_data, val_data, loss_fn: Callable, *,
     history = History()
     stopper = EarlyStopping(patience if patience is not None else epochs + 1, min_delta)
     checkpoint = Checkpoint(checkpoint_path)
-    bar = tqdm(range(epochs), desc=desc, disable=not progress, leave=True)
-    for epoch in bar:
+    bar = progress_bar(epochs, desc, disable=not progress)
+    for epoch in range(epochs):
         model.train()
         if hasattr(loss_fn, "start_pass"):
             loss_fn.start_pass()
@@ -211,6 +243,7 @@ def fit(model: torch.nn.Module, train_data, val_data, loss_fn: Callable, *,
         history.grad_norm.append(float(np.mean(norms)) if norms else 0.0)
         if stopper.step(val, epoch):
             checkpoint.save(model, epoch=epoch, val_loss=val)
+        bar.update(1)
         bar.set_postfix(train=f"{history.train_loss[-1]:.4f}", val=f"{val:.4f}", refresh=False)
         if scheduler is not None:
             if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
@@ -219,6 +252,8 @@ def fit(model: torch.nn.Module, train_data, val_data, loss_fn: Callable, *,
                 scheduler.step()
         if not math.isfinite(val) or stopper.should_stop:
             history.stopped_early = True
+            bar.set_description(f"{desc} (stopped early)" if math.isfinite(val) else f"{desc} (stopped: loss not finite)",
+                                refresh=False)
             break
     bar.close()
     history.best_epoch, history.best_val_loss = stopper.best_epoch, stopper.best

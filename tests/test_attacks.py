@@ -7,10 +7,18 @@ tests/artifacts/attacks.md and printed (``pytest -s``).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
 import random
 import runpy
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -78,6 +86,39 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
+class AnswerServer:
+    """A TCP server on 127.0.0.1 that hands the instructor's answers to anyone who connects."""
+
+    def __init__(self, answers: str):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        self.answers = answers.encode()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with connection:
+                connection.sendall(self.answers)
+
+    def close(self):
+        self.socket.close()
+
+
+def second_copies(marker: str) -> list[Path]:
+    """Copies of solutions/ elsewhere on disk, where a backup or another clone could lie."""
+    copies = [Path("/tmp") / f"course-backup-{marker}", Path("/var/tmp") / f"course-clone-{marker}",
+              Path.home() / f".course-copy-{marker}"]
+    for copy in copies:
+        shutil.copytree(paths.SOLUTIONS, copy / "solutions")
+    return copies
+
+
 @pytest.fixture(scope="session")
 def attacked(tmp_path_factory):
     """Every attack graded (two at a time), with the machine's state before and after."""
@@ -90,7 +131,12 @@ def attacked(tmp_path_factory):
     register_assignment(gb, load_source("01_why_recurrent"))
     gb.close()
     marker = str(random.randint(10**8, 10**9 - 1))
-    fill = {"GRADEBOOK": str(gradebook), "OTHER_SUBMISSION": str(other), "MARKER": marker}
+    copies = second_copies(marker)
+    server = AnswerServer("\n".join(solution_answers("01_why_recurrent").values()))
+    secret = f"postgresql://grader:pw{marker}@127.0.0.1/course"
+    os.environ[paths.DB_URL_ENV] = secret         # the grader's environment holds a credential
+    fill = {"GRADEBOOK": str(gradebook), "OTHER_SUBMISSION": str(other), "MARKER": marker,
+            "SECOND_COPY": str(copies[0]), "ANSWER_PORT": str(server.port)}
     protected = [gradebook, other, paths.EXERCISES / "01_why_recurrent" / "01_why_recurrent.ipynb",
                  ROOT / "rnncourse" / "grading" / "feedback.py", paths.source_notebook("01_why_recurrent")]
     before = {p: _digest(p) for p in protected}
@@ -112,10 +158,17 @@ def attacked(tmp_path_factory):
         return (assignment, name, probes), grade_notebook(path, assignment, student=name, limits=LIMITS,
                                                           hide=hide, use_probes=probes)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = dict(pool.map(grade, jobs))
-    state = dict(before=before, after={p: _digest(p) for p in protected}, survivors=_processes_with(marker),
-                 cwd=(cwd, os.getcwd()), environ=(environ, dict(os.environ)), marker=marker)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = dict(pool.map(grade, jobs))
+        state = dict(before=before, after={p: _digest(p) for p in protected}, survivors=_processes_with(marker),
+                     cwd=(cwd, os.getcwd()), environ=(environ, dict(os.environ)), marker=marker,
+                     connections=server.connections, secret=secret, fill=fill, folder=folder)
+    finally:
+        server.close()
+        del os.environ[paths.DB_URL_ENV]
+        for copy in copies:
+            shutil.rmtree(copy, ignore_errors=True)
     _write_table(results)
     return results, state
 
@@ -193,7 +246,8 @@ def test_reading_the_solutions_from_disk_finds_nothing(attacked):
     results, _ = attacked
     result = results[("01_why_recurrent", "read_solutions", True)]
     assert result.score == 0
-    assert all("not answered yet" in t.message for t in result.tests), result.tests
+    assert all("NotImplementedError" in t.message or "not answered yet" in t.message for t in result.tests), \
+        [t.message for t in result.tests]      # every test met the stub: no solution was found and run
 
 
 def test_no_hidden_test_reaches_the_feedback(attacked):
@@ -205,6 +259,7 @@ def test_no_hidden_test_reaches_the_feedback(attacked):
         leaked = [line for line in secret if line in shown]
         assert leaked == [], f"{name} leaked hidden test lines into the feedback: {leaked[:3]}"
     leak = results[("01_why_recurrent", "leak_hidden_tests", True)]
+    assert leak.score == 0 and leak.answer_errors, "the leaking cells ran and their messages were examined"
     hidden = [t for t in leak.tests if t.hidden]
     assert hidden and all("LEAK" not in t.message for t in hidden), "a hidden test's message is the grader's alone"
 
@@ -246,3 +301,112 @@ def test_a_submission_cannot_harm_another_graded_at_the_same_time(tmp_path):
         results = good.result(), bad.result()
     assert results[0].score == results[0].max_score, (results[0].flags, [t.message for t in results[0].tests])
     assert results[1].score == 0
+
+
+def test_nothing_outside_the_allowlist_is_reached(attacked):
+    """A second copy of solutions/, another submission, a server on 127.0.0.1, the grader's
+    command line and environment: the attacks that went for them got nothing."""
+    results, state = attacked
+    get = lambda name: results[("01_why_recurrent", name, True)]  # noqa: E731
+    for name in ("second_copy_of_solutions", "copycat_by_path", "network_fetch_answers",
+                 "proc_secrets_and_gradebook_rewrite", "read_solutions"):
+        assert get(name).score == 0, (name, [t.message for t in get(name).tests])
+    assert state["connections"] == 0, "a kernel connected to a server on the grader's loopback"
+    seen = " ".join(get("proc_secrets_and_gradebook_rewrite").answer_errors)
+    assert "processes seen:" in seen, seen          # its report of what it saw reached the feedback...
+    everything = json.dumps([r.to_dict() for r in results.values()])
+    assert state["secret"] not in everything and f"pw{state['marker']}" not in everything   # ...without it
+    visible = seen.split("processes seen:", 1)[1]
+    assert "autograder.sandbox" not in visible and "pytest" not in visible   # no grader process was visible
+
+
+def test_a_setsid_chain_leaves_no_process(attacked):
+    results, state = attacked
+    assert state["survivors"] == []
+    result = results[("01_why_recurrent", "setsid_chain", True)]
+    assert not any("chain incomplete" in e for e in result.answer_errors), result.answer_errors  # it did run
+
+
+# The containment attacks and a few that crash or write: graded again as an ordinary user.
+AS_ORDINARY_USER = ["second_copy_of_solutions", "copycat_by_path", "setsid_chain", "network_fetch_answers",
+                    "proc_secrets_and_gradebook_rewrite", "read_solutions", "write_gradebook_and_submissions",
+                    "fork_survivor", "os_exit", "delete_test_cells"]
+
+GRADE_AS_USER = """
+import json, sys
+sys.path.insert(0, {root!r})
+from autograder.grading import grade_notebook
+from autograder.sandbox import Limits
+jobs = json.load(open(sys.argv[1]))
+limits = Limits(**json.load(open(sys.argv[2])))
+print(json.dumps({{name: grade_notebook(path, "01_why_recurrent", name, limits).score for name, path in jobs.items()}}))
+"""
+
+
+def _reachable_python_script(paths_needed: list[str]) -> str:
+    """Shell lines that, in a private mount namespace, let other users reach ``paths_needed``
+    where a folder above them is closed to others (a Python installed under /root, say)."""
+    lines, closed = [], {}
+    for needed in paths_needed:
+        parts = Path(needed).parts
+        for depth in range(2, len(parts)):
+            folder = str(Path(*parts[:depth]))
+            if not os.stat(folder).st_mode & 0o001:
+                closed.setdefault(folder, []).append(needed)
+                break
+    for index, (folder, inside) in enumerate(closed.items()):
+        for n, needed in enumerate(inside):
+            lines.append(f"mkdir -p /tmp/.stash-{os.getpid()}-{index}-{n} && "
+                         f"mount --bind {needed} /tmp/.stash-{os.getpid()}-{index}-{n}")
+        lines.append(f"mount -t tmpfs -o mode=0755,size=64k tmpfs {folder}")
+        for n, needed in enumerate(inside):
+            lines.append(f"mkdir -p {needed} && mount --bind /tmp/.stash-{os.getpid()}-{index}-{n} {needed}")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def ordinary_user() -> int:
+    """The user id of an ordinary account (created if needed): grading needs no root."""
+    if os.geteuid() != 0:
+        pytest.skip("the suite does not run as root: it cannot act as another user (it is one already)")
+    name = "rnncourse-grader"
+    if subprocess.run(["id", "-u", name], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    return int(subprocess.run(["id", "-u", name], capture_output=True, text=True, check=True).stdout)
+
+
+@pytest.fixture
+def user_folder(ordinary_user):
+    folder = Path(tempfile.mkdtemp(prefix="rnn-as-user-"))
+    os.chown(folder, ordinary_user, ordinary_user)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_an_ordinary_user_grades_the_attacks_as_root_does(attacked, ordinary_user, user_folder):
+    results, state = attacked
+    folder = user_folder
+    jobs = {}
+    for name in AS_ORDINARY_USER:
+        path = folder / name / "01_why_recurrent.ipynb"
+        path.parent.mkdir()
+        attack = next(a for a in attacks("01_why_recurrent") if a["name"] == name)
+        nbformat.write(build("01_why_recurrent", attack, state["fill"]), path)
+        jobs[name] = str(path)
+    (folder / "jobs.json").write_text(json.dumps(jobs))
+    (folder / "limits.json").write_text(json.dumps(dataclasses.asdict(LIMITS)))
+    (folder / "grade.py").write_text(GRADE_AS_USER.format(root=str(ROOT)))
+    subprocess.run(["chown", "-R", f"{ordinary_user}:{ordinary_user}", str(folder)], check=True)
+    script = "\n".join([
+        "set -e",
+        _reachable_python_script([os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), str(ROOT)]),
+        f"cd {folder}",
+        f"exec setpriv --reuid={ordinary_user} --regid={ordinary_user} --clear-groups "
+        f"env HOME={folder} {sys.executable} grade.py jobs.json limits.json"])
+    done = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    as_user = json.loads(done.stdout.strip().splitlines()[-1])
+    as_root = {name: results[("01_why_recurrent", name, True)].score for name in AS_ORDINARY_USER}
+    assert as_user == as_root
+    assert _processes_with(state["marker"]) == []

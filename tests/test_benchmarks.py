@@ -41,8 +41,9 @@ def test_model_speed_tiny(tmp_path):
     implementations = {(r["model"], r["implementation"]) for r in rows}
     assert implementations == {("rnn", "torch.nn"), ("rnn", "scratch"), ("rnn", "numpy"), ("rnn", "matmuls only"),
                                ("lstm", "torch.nn"), ("lstm", "scratch"), ("lstm", "scratch fast"), ("lstm", "numpy"),
-                               ("lstm", "matmuls only"),
-                               ("gru", "torch.nn"), ("gru", "scratch"), ("gru", "numpy"), ("gru", "matmuls only")}
+                               ("lstm", "scratch fused"), ("lstm", "matmuls only"),
+                               ("gru", "torch.nn"), ("gru", "scratch"), ("gru", "scratch fused"), ("gru", "numpy"),
+                               ("gru", "matmuls only")}
     for row in rows:
         assert (row["T"], row["B"], row["D"], row["H"]) == (20, 8, 16, 32)
         assert row["repeats"] == 1 and row["median_ms"] > 0 and row["gflops_per_s"] > 0
@@ -50,6 +51,20 @@ def test_model_speed_tiny(tmp_path):
             assert row["ratio_to_torch_nn"] == 1.0
     lstm = next(r for r in rows if r["model"] == "lstm")
     assert lstm["gflop"] == pytest.approx(3 * 2 * 20 * 8 * (16 + 32) * 4 * 32 / 1e9, rel=1e-3)
+    assert {(g["model"], g["per_step_shape"][1], g["batched_shape"][1]) for g in data["weight_gradient_gemm"]} == \
+        {(model, 8, 20 * 8) for model in ("rnn", "lstm", "gru")}
+
+
+def test_scan_speed_tiny(tmp_path):
+    """scan_speed.py: loop, Hillis-Steele and chunked scan per (T, width), equal results, ratios to the loop."""
+    data = run_script("scan_speed", tmp_path, "--lengths", "8", "33", "--widths", "4", "--repeats", "1")
+    rows = data["rows"]
+    assert {(r["T"], r["implementation"]) for r in rows} == \
+        {(T, name) for T in (8, 33) for name in ("loop", "hillis-steele", "chunked")}
+    for row in rows:
+        assert row["median_ms"] > 0 and row["max_abs_difference_to_loop"] < 1e-4
+        if row["implementation"] == "loop":
+            assert row["ratio_to_loop"] == 1.0
 
 
 def test_model_speed_refuses_process_clock_on_cuda(tmp_path):

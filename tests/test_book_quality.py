@@ -1,10 +1,11 @@
 """What readers expect from a course book, checked on every chapter in the table of contents.
 
-Each chapter (book/NN_topic.md) has a learning-objectives block, a summary section and a closing
-link to its exercise (exercises/NN_topic/NN_topic.ipynb, which exists); theory chapters cite at
+Each chapter (book/NN_topic.md) has a learning-objectives block, a summary section, closing
+questions with their answers folded away, and a closing link to its exercise (exercises/NN_topic/NN_topic.ipynb, which exists); theory chapters cite at
 least one paper of the bibliography; the classic papers are cited somewhere; every image of the
 built book has alt text that describes it (not its file name); the glossary gives the key terms
-with their Chinese names. Failures list every offender at once.
+with their Chinese names; neither the book nor the package names the course's own source
+documents. Failures list every offender at once.
 """
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ CLASSICS = ["elman1990", "bengio1994", "hochreiter1997", "cho2014", "bahdanau201
 CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 OBJECTIVES = re.compile(r"^[:`]{3,}\{admonition\}\s+Learning objectives\s*$", re.M | re.I)
 SUMMARY = re.compile(r"^##\s+Summary\s*$", re.M)
+QUESTIONS = re.compile(r"^##\s+Check your understanding\s*$(.*?)(?=^##\s)", re.M | re.S)
+QUESTION = re.compile(r"^\*\*\d+\.\*\*\s+\S.*?\?", re.M | re.S)
+FOLDED_ANSWER = re.compile(r"^:::\{admonition\}\s+Answer\s*\n:class:\s*dropdown\s*\n\s*\n?(\S.*?)^:::\s*$", re.M | re.S)
 IMG = re.compile(r"<img\b[^>]*>", re.I)
 ATTR = re.compile(r'\b(alt|src)\s*=\s*"([^"]*)"', re.I)
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|svg|gif|webp)$", re.I)
@@ -82,6 +86,54 @@ def test_every_chapter_has_learning_objectives_and_a_summary():
         if not SUMMARY.search(source):
             problems.append(f"book/{stem}: no '## Summary' section")
     _report(problems, "chapters without learning objectives or summary")
+
+
+def _question_problems(source: str) -> list[str]:
+    """What is missing from a chapter's closing questions: at least three, each followed by an
+    answer folded away (a dropdown admonition), the section placed after the summary."""
+    section = QUESTIONS.search(source)
+    if not section:
+        return ["no '## Check your understanding' section before the exercise"]
+    body, problems = section.group(1), []
+    questions, answers = QUESTION.findall(body), FOLDED_ANSWER.findall(body)
+    if len(questions) < 3:
+        problems.append(f"{len(questions)} numbered questions ('**1.** ...?'), at least 3 expected")
+    if len(answers) != len(questions) or any(len(a.split()) < 8 for a in answers):
+        problems.append(f"{len(questions)} questions but {len(answers)} folded answers of a sentence or more "
+                        "(':::{admonition} Answer' with ':class: dropdown')")
+    summary = SUMMARY.search(source)
+    if summary and summary.start() > section.start():
+        problems.append("the questions come before the summary")
+    return problems
+
+
+def test_question_check_catches_an_unfolded_answer():
+    good = ("## Summary\n\n- x\n\n## Check your understanding\n\n" +
+            "".join(f"**{n}.** Why does it work?\n\n:::{{admonition}} Answer\n:class: dropdown\n\n"
+                    "Because the gradient flows back along the cell state unchanged.\n:::\n\n" for n in (1, 2, 3)) +
+            "## Exercise\n")
+    assert _question_problems(good) == []
+    assert _question_problems(good.replace(":class: dropdown\n", "", 1))
+    assert _question_problems(good.replace("**3.** Why does it work?", "Why does it work?"))
+    assert _question_problems("## Summary\n\n## Exercise\n")
+
+
+def test_every_chapter_ends_with_questions_and_folded_answers():
+    problems = []
+    for stem, _ in toc_chapters():
+        problems += [f"book/{stem}: {p}" for p in _question_problems(chapter_source(stem))]
+    _report(problems, "chapters without closing questions")
+
+
+@pytest.mark.slow
+def test_folded_answers_are_folded_in_the_built_book(built_book):
+    """The answers render as toggles that work offline (sphinx-togglebutton's script is served
+    from the site, and every answer admonition carries the dropdown class)."""
+    assert (built_book / "_static" / "togglebutton.js").is_file()
+    page = (built_book / "book" / "04_bptt.html").read_text(encoding="utf-8")
+    answers = re.findall(r'<div class="([^"]*admonition[^"]*)"[^>]*>\s*<p class="admonition-title">Answer</p>', page)
+    assert len(answers) >= 3 and all("dropdown" in classes for classes in answers), answers
+    assert '_static/togglebutton.js' in page
 
 
 def test_every_chapter_links_to_its_exercise():
@@ -209,3 +261,21 @@ def test_the_glossary_gives_key_terms_with_their_chinese_names():
     _report(problems, "glossary problems")
     toc = (ROOT / "_toc.yml").read_text()
     assert toc.index("book/glossary") < toc.index("book/references"), "the glossary belongs before the references"
+
+
+INTERNAL_SOURCES = re.compile(r"\b(?:the|these|our|course's) seeds\b|\bseeds'|source notes|source documents|seed_to_", re.I)
+
+
+def test_internal_source_check_catches_a_mention():
+    assert INTERNAL_SOURCES.search("as the seeds write it") and INTERNAL_SOURCES.search("the course's source notes")
+    assert not INTERNAL_SOURCES.search("with fixed seeds and recorded the results")
+
+
+def test_readers_never_see_the_course_sources_named():
+    """The book and the package's docstrings cite published sources, never the course's own
+    source documents."""
+    files = [BOOK / f"{stem}.md" for stem, _ in toc_chapters()] + sorted(BOOK.glob("*.md")) + \
+        sorted((ROOT / "rnncourse").rglob("*.py"))
+    problems = [f"{path.relative_to(ROOT)}: {match.group(0)!r}" for path in dict.fromkeys(files)
+                for match in INTERNAL_SOURCES.finditer(path.read_text(encoding="utf-8"))]
+    _report(problems, "mentions of the course's source documents")

@@ -3,14 +3,19 @@ Playwright, over the book served by a local web server.
 
 One browser visits every page once (the `tour` fixture) and records what it saw; the tests below
 then check it: no console errors and no failed requests, MathJax rendered every equation and left
-no raw TeX, every image loaded, every navigation link resolves, search finds a term, and the
-download button gives the chapter's source. Screenshots of a few pages go to tests/artifacts/.
+no raw TeX, every image loaded, no display equation or printed output is wider than its column
+(at a 1280 px and at an 800 px window), the diagrams' labels are at least body-text size, every
+navigation link resolves, search finds a term, and the download button gives the chapter's
+source. Without a browser, the built pages' printed outputs are checked for stray reprs,
+warnings and progress bars. Screenshots of a few pages go to tests/artifacts/.
 """
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -41,6 +46,9 @@ SCREENSHOTS = {
     "book/glossary.html": "glossary.png",
 }
 PILOT = "book/01_why_recurrent.html"
+# Window widths at which nothing may be wider than the book's column: a laptop, and a narrow
+# window where the sidebars fold away.
+WIDTHS = (1280, 800)
 
 
 def _apt_install(*packages: str) -> None:
@@ -113,6 +121,8 @@ class PageVisit:
     nav_links: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
     anchors: set[str] = field(default_factory=set)
+    overflows: list[str] = field(default_factory=list)
+    diagrams: list[dict] = field(default_factory=list)
 
 
 # Runs in the page after MathJax has finished: what a reader would see of the equations.
@@ -160,6 +170,29 @@ NAV_LINKS = """
 () => [...document.querySelectorAll(
     '.bd-sidebar-primary a[href], .bd-header a[href], .bd-header-article a[href], .prev-next-area a[href]')]
   .map(a => a.href)
+"""
+
+
+# Display equations and printed outputs wider than the box that holds them (cut off, or hidden
+# behind a sideways scroll bar).
+OVERFLOW_REPORT = """
+() => {
+  const blocks = document.querySelectorAll(
+    'mjx-container[display="true"], div.math, div.cell_output pre, div.cell_output div.output');
+  return [...blocks].filter(el => el.scrollWidth > el.clientWidth + 1).map(el =>
+    `${el.matches('mjx-container, div.math') ? 'equation' : 'output'} ${el.scrollWidth} px wide ` +
+    `in ${el.clientWidth} px: ${(el.textContent || '').replace(/\\s+/g, ' ').trim().slice(0, 70)}`);
+}
+"""
+
+# The course's diagrams (book/figures/*.svg) as shown: how much the page shrinks each one, and
+# the size of the body text it sits in.
+DIAGRAM_REPORT = """
+() => {
+  const body = parseFloat(getComputedStyle(document.querySelector('article p') || document.body).fontSize);
+  return [...document.images].filter(img => /\\/_images\\/[\\w-]+\\.svg$/.test(img.src) && img.naturalWidth)
+    .map(img => ({src: img.src, scale: img.clientWidth / img.naturalWidth, body_px: body}));
+}
 """
 
 
@@ -222,6 +255,11 @@ def tour(browser, site, built_book):
         visit.nav_links = set(page.evaluate(NAV_LINKS))
         visit.links = set(page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)"))
         visit.anchors = set(page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)"))
+        visit.diagrams = page.evaluate(DIAGRAM_REPORT)
+        for width in WIDTHS:  # the sidebars fold away below about 960 px; the column changes
+            page.set_viewport_size({"width": width, "height": 900})
+            visit.overflows += [f"at {width} px: {o}" for o in page.evaluate(OVERFLOW_REPORT)]
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         if path in SCREENSHOTS:
             page.screenshot(path=str(ARTIFACTS / SCREENSHOTS[path]), full_page=True)
         page.wait_for_timeout(100)  # late console messages belong to this page
@@ -264,6 +302,29 @@ def test_every_image_loaded(tour):
     assert visits[PILOT].images >= 2, "the pilot chapter's two plots are missing"
     broken = [f"{path}: {src}" for path, visit in visits.items() for src in visit.broken_images]
     assert not broken, "images that did not load:\n" + "\n".join(broken)
+
+
+def test_no_equation_or_printed_output_is_wider_than_its_column(tour):
+    """Measured in the browser at both window widths: an element whose content is wider than its
+    box (scrollWidth > clientWidth) is cut off or needs a sideways scroll bar."""
+    visits = tour["visits"]
+    assert visits[PILOT].math["count"], "the pilot chapter has equations to measure"
+    problems = [f"{path}: {o}" for path, visit in visits.items() for o in visit.overflows]
+    assert not problems, "too wide for the column:\n" + "\n".join(problems)
+
+
+def test_diagram_labels_are_at_least_body_text_size(tour):
+    """The diagrams draw every label at diagrams.FONT_PT points; shown at 1280 px, scaled to fit
+    the column, no label may come out smaller than the body text around it."""
+    from rnncourse import diagrams
+
+    shown = [(path, d) for path, visit in tour["visits"].items() for d in visit.diagrams]
+    names = {Path(urlparse(d["src"]).path).stem for _, d in shown}
+    assert set(diagrams.DIAGRAMS) <= names, f"diagrams not shown in any page: {set(diagrams.DIAGRAMS) - names}"
+    small = [f"{path}: {Path(d['src']).name} labels at {diagrams.FONT_PT * 4 / 3 * d['scale']:.1f} px, "
+             f"body text {d['body_px']} px" for path, d in shown
+             if diagrams.FONT_PT * 4 / 3 * d["scale"] < d["body_px"] - 0.05]  # 1 pt = 4/3 px in CSS
+    assert not small, "\n".join(small)
 
 
 def test_every_navigation_link_resolves(tour):
@@ -351,3 +412,44 @@ def test_download_button_gives_the_chapter_source(tour):
     got = response.text()
     assert got == source, f"{href} is not book/01_why_recurrent.md ({len(got)} characters against {len(source)})"
     assert got.startswith("---\njupytext:") and "kernelspec:" in got, "the download is not a MyST notebook"
+
+
+# What must never appear in a page's printed output: an object's default repr (a value returned by
+# a call made for its side effect, e.g. torch.set_grad_enabled), a warning, or a progress bar's
+# refreshes (the built book prints one line per training loop, rnncourse/train.py).
+STRAY_OUTPUT = {
+    "object repr": re.compile(r"<[\w.]+ (object )?at 0x[0-9a-f]+>|torch\.autograd\.grad_mode\.\S*"),
+    "warning": re.compile(r"^.*\b\w*Warning\b:.*$", re.M),
+    "progress bar refresh": re.compile(r"\d+%\|.*\|\s*\d+/\d+"),
+}
+CELL_OUTPUT = re.compile(r'<div class="cell_output docutils container">(.*?)'
+                         r'(?=<div class="cell (?:[\w-]+ )*docutils container"|</section>|</article>|\Z)', re.S)
+
+
+def stray_outputs(page_html: str) -> list[str]:
+    """The printed outputs of one built page that hold a stray repr, a warning or a progress bar."""
+    found = []
+    for block in CELL_OUTPUT.findall(page_html):
+        text = html.unescape(re.sub(r"<[^>]+>", "", block))
+        for what, pattern in STRAY_OUTPUT.items():
+            match = pattern.search(text)
+            if match:
+                found.append(f"{what}: {match.group(0).strip()[:100]}")
+    return found
+
+
+def test_stray_output_check_sees_a_repr_a_warning_and_a_progress_bar():
+    def page(text):
+        return (f'<div class="cell_output docutils container"><div class="output stream highlight-myst-ansi notranslate">'
+                f'<div class="highlight"><pre><span></span>{html.escape(text)}</pre></div>\n</div>\n</div>')
+    assert stray_outputs(page("<torch.autograd.grad_mode.set_grad_enabled object at 0x7f3a2c1d0>"))
+    assert stray_outputs(page("/tmp/ipykernel_1/2.py:8: UserWarning: Converting a tensor"))
+    assert stray_outputs(page("character LM:  90%|######### | 18/20 [00:09<00:01,  1.88it/s]"))
+    assert not stray_outputs(page("largest difference to nn.LSTM: 2.2e-16\ncharacter LM: 19/20 epochs in 9.4 s"))
+
+
+def test_printed_outputs_hold_no_stray_repr_warning_or_progress_bar(built_book):
+    pages = [p for p in sorted((built_book / "book").glob("*.html"))]
+    assert pages, f"no chapters in {built_book}"
+    problems = [f"{p.name}: {found}" for p in pages for found in stray_outputs(p.read_text(encoding="utf-8"))]
+    assert not problems, "stray output in the built pages:\n" + "\n".join(problems)

@@ -75,18 +75,6 @@ def test_unrolled_untied_network_and_step_terms():
     np.testing.assert_allclose(per_copy.sum(0), tied["dW_hh"], atol=1e-12)
 
 
-def test_unrolled_graph_draws():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2)
-    unrolling.draw_folded(axes[0])
-    unrolling.draw_unrolled(axes[1], T=3)
-    assert len(axes[1].patches) > 3 * 3  # nodes and arrows for three steps
-    plt.close(fig)
-
-
 def test_jacobian_product_and_double_sum():
     rng = np.random.default_rng(0)
     T, D, H = 6, 2, 3

@@ -65,3 +65,46 @@ def test_check_equal_and_check_true():
     check_true(True, "never")
     check_true(np.bool_(True), "never")
     assert message(check_true, 1, "must be exactly True") == "must be exactly True"
+
+
+@pytest.mark.parametrize("got,want", [
+    (np.array([0.95]), np.array([1.0])),                  # one number: every wrong value is "a factor"
+    (np.array([[1.9]]), np.array([[2.0]])),               # 1x1
+    (np.array([0.5, 1.0, 1.5]), np.array([1.0, 2.0, 3.0])),  # too few entries to call it a pattern
+])
+def test_no_factor_diagnosis_on_too_few_entries(got, want):
+    text = message(check_array, "y", got, want)
+    assert "factor" not in text and "largest error" in text, text
+
+
+def test_the_factor_diagnosis_needs_a_constant_ratio():
+    want = np.arange(1.0, 9.0)
+    assert "constant factor of 0.5" in message(check_array, "y", 0.5 * want, want)
+    almost = 0.5 * want
+    almost[3] += 0.1
+    assert "factor" not in message(check_array, "y", almost, want)
+
+
+def test_feedback_shows_in_ipython_as_its_message_alone():
+    """IPython prints _render_traceback_ instead of the frames: one line, the message."""
+    import re
+
+    with pytest.raises(Feedback) as info:
+        check_array("W", -W, W)
+    lines = info.value._render_traceback_()
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
+    assert plain == [f"Feedback: {info.value}"], plain
+    assert not any("feedback.py" in line for line in lines)
+
+
+def test_ipython_displays_a_failed_check_without_library_frames():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    shell = InteractiveShell.instance()
+    shell.run_cell("from rnncourse.grading import check_array; import numpy as np")
+    with capture_output() as captured:
+        shell.run_cell("check_array('W', np.zeros(3), np.ones(3))")
+    text = captured.stdout + captured.stderr
+    assert "W is all zeros" in text, text
+    assert "feedback.py" not in text and "Traceback" not in text, text

@@ -54,7 +54,7 @@ def test_forward_mistakes_are_recognised():
     X, h0, W_xh, W_hh, b_h, Hs, _ = make(seed=2)
     wrong = g.forward_mistakes(X, h0, W_xh, W_hh, b_h)
     for message, value in wrong.items():
-        assert not np.allclose(value, Hs), message
+        assert value.shape != Hs.shape or not np.allclose(value, Hs), message
         with pytest.raises(Feedback, match="Hs is wrong"):
             check_array("Hs", value, Hs, mistakes=wrong)
     step = g.step_forward_mistakes(X[0], h0, W_xh, W_hh, b_h)
@@ -99,3 +99,36 @@ def test_call_checked_explains_shape_errors_and_passes_the_rest():
 
     with pytest.raises(ValueError, match="something else"):
         g.call_checked(other)
+
+
+def forgetful_rnn_forward(X, h0, W_xh, W_hh, b_h):
+    """A student's sequence forward that leaves out the recurrent term."""
+    return np.stack([np.tanh(x_t @ W_xh.T + b_h) for x_t in X])
+
+
+@pytest.mark.parametrize("with_h0", [True, False])
+def test_a_forward_without_the_recurrent_term_is_named(with_h0):
+    X, h0, W_xh, W_hh, b_h, Hs, _ = make(seed=3)
+    h0 = h0 if with_h0 else None
+    Hs = rnn_forward(X, h0, W_xh, W_hh, b_h)
+    with pytest.raises(Feedback, match="leaves out the recurrent term"):
+        check_array("Hs", forgetful_rnn_forward(X, h0, W_xh, W_hh, b_h), Hs,
+                    mistakes=g.forward_mistakes(X, h0, W_xh, W_hh, b_h))
+
+
+def test_a_forward_that_ignores_h0_or_returns_it_is_named():
+    X, h0, W_xh, W_hh, b_h, Hs, _ = make(seed=4)
+    wrong = g.forward_mistakes(X, h0, W_xh, W_hh, b_h)
+    with pytest.raises(Feedback, match="ignores the given h0"):
+        check_array("Hs", rnn_forward(X, None, W_xh, W_hh, b_h), Hs, mistakes=wrong)
+    with pytest.raises(Feedback, match="returns h0 as well"):
+        check_array("Hs", np.concatenate([h0[None], Hs]), Hs, mistakes=wrong)
+
+
+def test_dW_hh_from_the_new_state_is_named():
+    X, h0, W_xh, W_hh, b_h, Hs, dHs = make(seed=5)
+    right = rnn_backward(dHs, X, Hs, h0, W_xh, W_hh)
+    wrong = g.sequence_backward_mistakes(dHs, X, Hs, h0, W_xh, W_hh)
+    student = g.sequence_backward(dHs, X, Hs, h0, W_xh, W_hh, state_after=True)
+    with pytest.raises(Feedback, match="ENTERED the step"):
+        check_array("dW_hh", student["dW_hh"], right["dW_hh"], mistakes=wrong["dW_hh"])

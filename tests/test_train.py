@@ -183,3 +183,27 @@ def test_fit_on_cuda_matches_cpu():
             epochs=3, device=device, max_grad_norm=1.0, progress=False)
         results.append(model.weight.detach().cpu())
     torch.testing.assert_close(results[0], results[1])
+
+
+def test_static_page_progress_is_one_line_with_the_true_epoch_count(monkeypatch, capsys):
+    """In the built book (RNNCOURSE_TEXT_PROGRESS set) a training loop prints one line when it
+    ends, counting the epochs that really ran, not one line per refresh of a bar."""
+    monkeypatch.setenv("RNNCOURSE_TEXT_PROGRESS", "1")
+    seed_everything(0)
+    model = nn.Linear(3, 1)
+    X, y = _regression_data()
+    # The validation loss of a wrong target never improves: early stopping after patience + 1.
+    history = fit(model, [(X, y)], [(X, -100 * y)], _mse, optimizer=torch.optim.SGD(model.parameters(), lr=0.05),
+                  epochs=20, patience=2, desc="toy")
+    lines = capsys.readouterr().out.splitlines()
+    run = len(history.val_loss)
+    assert history.stopped_early and run < 20
+    assert len(lines) == 1 and "\r" not in lines[0], lines
+    assert lines[0].startswith(f"toy (stopped early): {run}/20 epochs in "), lines[0]
+    assert f"val={history.val_loss[-1]:.4f}" in lines[0]
+
+
+def test_progress_false_prints_nothing(monkeypatch, capsys):
+    monkeypatch.setenv("RNNCOURSE_TEXT_PROGRESS", "1")
+    _train_once(0, epochs=2)
+    assert capsys.readouterr().out == ""

@@ -3,8 +3,8 @@
 Shapes and values come from the grader's seed; they cover what the hidden tests check (a batch
 of one, one hidden unit, random sizes). Weights are drawn like PyTorch's initialisation, uniform
 in [-1/sqrt(H), 1/sqrt(H)]. The expected values are the instructor's solution's (which the
-course's own tests hold equal to torch's cells); the mapping of the course notes' LSTM weights is
-checked by running ``nn.LSTM`` with the student's arrays against the notes' equations, in the
+course's own tests hold equal to torch's cells); the mapping of per-gate LSTM weights is
+checked by running ``nn.LSTM`` with the student's arrays against the per-gate equations, in the
 grader's process.
 """
 import numpy as np
@@ -16,7 +16,7 @@ HIDDEN = {
     "test_lstm_cell_forward_hidden": "lstm_cell_forward on random shapes (B = 1, H = 1 included), as torch.nn.LSTMCell computes it.",
     "test_lstm_cell_backward_hidden": "lstm_cell_backward on random shapes, as torch autograd through nn.LSTMCell computes it.",
     "test_gru_cell_forward_hidden": "gru_cell_forward on random shapes, as torch.nn.GRUCell computes it.",
-    "test_seed_to_torch_lstm_hidden": "nn.LSTM loaded with seed_to_torch_lstm's arrays computes the course notes' LSTM equations.",
+    "test_lstm_params_to_torch_hidden": "nn.LSTM loaded with lstm_params_to_torch's arrays computes the per-gate LSTM equations.",
 }
 GATES = "c_t = f * c_prev + i * g, gates in the order i, f, g, o."
 
@@ -46,11 +46,11 @@ def _sigmoid(a):
 
 
 def _mapping(got, want, args):
-    """Run nn.LSTM with the student's arrays and compare with the notes' equations."""
+    """Run nn.LSTM with the student's arrays and compare with the per-gate equations."""
     import torch
 
     W, b, X = args
-    got = keys("seed_to_torch_lstm", got, MAPPING_KEYS)
+    got = keys("lstm_params_to_torch", got, MAPPING_KEYS)
     H, D = W["f"].shape[0], W["f"].shape[1] - W["f"].shape[0]
     lstm = torch.nn.LSTM(D, H).double()
     shapes = {"weight_ih_l0": (4 * H, D), "weight_hh_l0": (4 * H, H), "bias_ih_l0": (4 * H,), "bias_hh_l0": (4 * H,)}
@@ -94,7 +94,7 @@ def probes(rng):
     def notes(D, H):
         W = {k: rng.normal(size=(H, H + D)) for k in ("f", "i", "C", "o")}
         b = {k: rng.normal(size=H) for k in ("f", "i", "C", "o")}
-        return Call("seed_to_torch_lstm", (W, b), lambda got, want, args, X=rng.normal(size=(6, 2, D)): _mapping(got, want, args + (X,)),
+        return Call("lstm_params_to_torch", (W, b), lambda got, want, args, X=rng.normal(size=(6, 2, D)): _mapping(got, want, args + (X,)),
                     f"D={D}, H={H}")
 
     def hidden(name, make, check, sizes):
@@ -108,5 +108,5 @@ def probes(rng):
                                                  [(1, 1, 1), (size(2, 6), size(), size())]),
         "test_gru_cell_forward_visible": [("gru_cell_forward", gru(size(2, 5), size(), size(2, 6)))],
         "test_gru_cell_forward_hidden": hidden("gru_cell_forward", gru, _gru, [(1, 1, 1), (size(2, 6), size(), size())]),
-        "test_seed_to_torch_lstm_hidden": [notes(1, 1), notes(size(2, 5), size(2, 5))],
+        "test_lstm_params_to_torch_hidden": [notes(1, 1), notes(size(2, 5), size(2, 5))],
     }

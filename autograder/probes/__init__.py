@@ -44,7 +44,7 @@ import nbformat
 import numpy as np
 
 from rnncourse.grading.feedback import Feedback
-from rnncourse.grading.rnn import SHAPE_ERROR_HELP
+from rnncourse.grading.calls import SHAPE_ERROR_HELP
 
 from ..notebook_io import grade_id, is_test
 from .judge import same_values

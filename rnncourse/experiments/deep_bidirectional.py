@@ -6,8 +6,15 @@ RNN has read only x_1..x_t at step t, so for d > 0 it can do no better than chan
 bidirectional one has read the whole sequence. One model per direction is trained for all
 offsets jointly (one read-out per offset); steps where t + d falls outside the sequence are left
 out of the loss and of the accuracy.
+
+Convolutions over time, the other way to read a sequence (:class:`CausalConvTagger`): a stack of
+causal 1-D convolutions sees a fixed window of the past, its receptive field, and computes every
+step at once; :func:`train_echo` and :func:`time_forward_backward` compare it with an RNN on the
+echo task of the BPTT chapter (repeat the sign seen ``delay`` steps ago).
 """
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import torch
@@ -83,3 +90,64 @@ def compare_directions(offsets=(-3, -2, -1, 0, 1, 2, 3), n_symbols=4, T=16, hidd
         train_tagger(model, offsets, n_symbols, T, steps, seed=seed, device=device)
         result[name] = accuracy_by_offset(model, offsets, n_symbols, T, device=device)
     return result
+
+
+class CausalConvTagger(nn.Module):
+    """Causal 1-D convolutions over time with a read-out at every step (two classes).
+
+    Layer j has kernel size ``kernel`` and dilation ``dilations[j]``; each pads on the left only, so
+    the output at step t depends on inputs t - r + 1 .. t, with receptive field
+    r = 1 + (kernel - 1) * sum(dilations).
+    """
+
+    def __init__(self, channels: int = 24, kernel: int = 3, dilations=(1, 1)):
+        super().__init__()
+        self.kernel, self.dilations = kernel, tuple(dilations)
+        sizes = [1] + [channels] * len(self.dilations)
+        self.convs = nn.ModuleList(nn.Conv1d(a, b, kernel, dilation=d)
+                                   for a, b, d in zip(sizes[:-1], sizes[1:], self.dilations))
+        self.readout = nn.Linear(channels, 2)
+
+    @property
+    def receptive_field(self) -> int:
+        return 1 + (self.kernel - 1) * sum(self.dilations)
+
+    def forward(self, X, h=None):                      # X: (T, B, 1), time-major
+        Z = X.permute(1, 2, 0)                         # (B, 1, T): Conv1d wants channels, then time
+        for conv, d in zip(self.convs, self.dilations):
+            Z = torch.relu(conv(F.pad(Z, ((self.kernel - 1) * d, 0))))   # left padding: causal
+        return self.readout(Z.permute(2, 0, 1)), None  # (T, B, 2); no state
+
+
+def train_echo(model: nn.Module, delay: int, T: int = 32, batch: int = 32, steps: int = 150,
+               lr: float = 0.01, seed: int = 0) -> float:
+    """Train ``model`` (``model(X) -> (logits (T, B, 2), state)``) on the echo task with full
+    backpropagation; return its held-out accuracy on the steps that have a target (chance 0.5)."""
+    from .bptt import echo_task
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    for _ in range(steps):
+        X, y = echo_task(batch, T, delay, rng)
+        logits, _ = model(torch.tensor(X, dtype=torch.float32))
+        loss = F.cross_entropy(logits.reshape(-1, 2), torch.tensor(y).reshape(-1), ignore_index=-1)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    X, y = echo_task(500, T, delay, rng)
+    with torch.no_grad():
+        prediction = model(torch.tensor(X, dtype=torch.float32))[0].argmax(-1).numpy()
+    has_target = y >= 0
+    return float((prediction[has_target] == y[has_target]).mean())
+
+
+def time_forward_backward(model: nn.Module, T: int, batch: int = 8, repeats: int = 3) -> float:
+    """Best-of-``repeats`` seconds of one forward and backward pass over a (T, batch, 1) input."""
+    X = torch.randn(T, batch, 1)
+    best = float("inf")
+    for _ in range(repeats + 1):                       # the first pass warms up
+        start = time.perf_counter()
+        model(X)[0].sum().backward()
+        best = min(best, time.perf_counter() - start)
+    return best

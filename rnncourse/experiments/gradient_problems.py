@@ -2,6 +2,8 @@
 
 * :func:`jacobian_norms_by_radius`: ||dh_T/dh_k|| against T - k for tanh and ReLU RNN cells whose
   W_hh has a chosen spectral radius (``rnncourse.gradient_flow``);
+* :func:`one_step_jacobians`: the Jacobian dh_t/dh_{t-1} of one tanh step by autograd, by the
+  right formula diag(1 - h_t^2) W_hh and by the common slip diag(tanh'(h_{t-1})) W_hh;
 * :func:`train_with_remedy`: a short run of a recurrent network on the adding problem with a
   chosen initialisation, learning rate and clipping, recording the loss and the gradient norm of
   every step, so that explosions show up as spikes.
@@ -44,6 +46,22 @@ def jacobian_norms_by_radius(nonlinearity: str, radii, T: int = 60, hidden_size:
     return result
 
 
+def one_step_jacobians(W_hh: torch.Tensor, W_xh: torch.Tensor, h_prev: torch.Tensor,
+                       x_t: torch.Tensor) -> dict[str, torch.Tensor]:
+    r"""dh_t/dh_{t-1} of h_t = tanh(W_xh x_t + W_hh h_{t-1}) for one example (vectors, float64).
+
+    Returns ``autograd`` (the truth), ``right`` = diag(tanh'(a_t)) W_hh = diag(1 - h_t^2) W_hh, and
+    ``slope_at_previous`` = diag(tanh'(h_{t-1})) W_hh, the slope taken at the wrong argument.
+    """
+    def step(h):  # (H,) -> (H,)
+        return torch.tanh(W_xh @ x_t + W_hh @ h)
+
+    h_t = step(h_prev)
+    return {"autograd": torch.autograd.functional.jacobian(step, h_prev),
+            "right": torch.diag(1 - h_t ** 2) @ W_hh,
+            "slope_at_previous": torch.diag(1 - torch.tanh(h_prev) ** 2) @ W_hh}
+
+
 class AddingRNN(nn.Module):
     """``nn.RNN``/``nn.LSTM``/``nn.GRU`` read at the last step, then a linear read-out."""
 
@@ -67,6 +85,9 @@ class AddingRNN(nn.Module):
             elif init == "xavier":
                 nn.init.xavier_uniform_(W)
                 nn.init.xavier_uniform_(self.rnn.weight_ih_l0)
+            elif init == "he":  # variance 2 / fan_in (He et al. 2015), derived for ReLU layers
+                nn.init.kaiming_normal_(W, nonlinearity="relu")
+                nn.init.kaiming_normal_(self.rnn.weight_ih_l0, nonlinearity="relu")
             elif init.startswith("radius="):
                 rho = float(init.split("=")[1])
                 W.copy_(recurrent_weight(hidden_size, rho, torch.Generator().manual_seed(seed), dtype=W.dtype))

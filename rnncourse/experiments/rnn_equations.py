@@ -4,9 +4,9 @@
 - :func:`state_norms`: how the size of the hidden state evolves with tanh and with ReLU.
 - :func:`parity_table`: NumPy and scratch-torch RNNs against ``nn.RNN`` with copied weights.
 - :func:`one_step_cell_on_sequence` and :func:`carry_the_state`: a one-step cell fed a whole
-  sequence (the mistake of the Keras example in the seeds), and the fix.
+  sequence (a mistake common in Keras tutorials), and the fix.
 - :class:`LastStepClassifier`: a many-to-one model whose read-out takes ``out[:, -1, :]``
-  (the mistake of the torch example in the seeds) or ``out[-1]`` (the fix), and
+  (a mistake common in PyTorch tutorials) or ``out[-1]`` (the fix), and
   :func:`train_last_step` to train either on the order task.
 """
 from __future__ import annotations

@@ -74,3 +74,41 @@ def main(argv=None):
 
 if __name__ == "__main__":
     main()
+
+
+# A grid small enough to run inside the chapter: the CO2 forecaster of the forecasting chapter.
+FORECASTER_GRID = {"num_layers": [1, 2], "input_len": [12, 36], "batch_size": [16, 64]}
+
+
+def forecaster_grid(grid: dict | None = None, epochs: int = 5, hidden_size: int = 16, lr: float = 5e-3,
+                    seed: int = 0, device="cpu") -> list[dict]:
+    """Train one LSTM forecaster per point of ``grid`` (keys among ``num_layers``, ``input_len``
+    (the window length, the sequence length T the network reads) and ``batch_size``), every run
+    with the same seed, optimiser, clipping and number of epochs. Returns one dict per run:
+    ``params``, ``best_val_mse`` (validation MSE of the relative targets), ``seconds``."""
+    from .. import train
+    from ..models import Forecaster, regression_loss
+    from . import forecasting as fc
+
+    grid = grid or FORECASTER_GRID
+    data_by_length = {}
+    runs = []
+    for values in itertools.product(*grid.values()):
+        params = dict(zip(grid, values))
+        config = replace(fc.ForecastConfig(), **{k: v for k, v in params.items() if k == "input_len"})
+        if config.input_len not in data_by_length:
+            data = fc.prepare(config)
+            data_by_length[config.input_len] = [tuple(torch.tensor(a, dtype=torch.float32) for a in
+                                                      data.relative(data.splits[name])) for name in ("train", "val")]
+        (X_train, Y_train), (X_val, Y_val) = data_by_length[config.input_len]
+        batch_size = params.get("batch_size", config.batch_size)
+        train.seed_everything(seed)
+        model = Forecaster(hidden_size=hidden_size, horizon=config.horizon, cell="lstm",
+                           num_layers=params.get("num_layers", 1)).to(device)
+        start = time.perf_counter()
+        history = train.fit(model, lambda epoch: train.minibatches(X_train, Y_train, batch_size=batch_size, seed=epoch),
+                            [(X_val, Y_val)], regression_loss, optimizer=torch.optim.Adam(model.parameters(), lr=lr),
+                            epochs=epochs, max_grad_norm=1.0, device=device, progress=False)
+        runs.append({"params": params, "best_val_mse": min(history.val_loss),
+                     "seconds": time.perf_counter() - start})
+    return runs

@@ -13,6 +13,10 @@ Diagnosis order: the value is missing or not numeric; a known mistake matches (w
 shape); the shape is wrong (transposed, a missing or extra axis, or the right number of entries
 in the wrong layout); NaN or infinity; the value is off by a constant factor or a sign; else the
 largest error and where it is.
+
+A failed check shows in JupyterLab as its message alone (``Feedback: ...``), not as a traceback
+through this module: IPython prints what an exception's ``_render_traceback_`` returns instead
+of the frames, and the frames here would only hide the one sentence that matters.
 """
 from __future__ import annotations
 
@@ -22,8 +26,17 @@ from typing import Any
 import numpy as np
 
 
+# A constant ratio got / expected means "a factor is missing" only when it holds across enough
+# entries: for one number every wrong value is some factor of the right one.
+FACTOR_MIN_ENTRIES = 4
+
+
 class Feedback(AssertionError):
     """A failed check. Its message is written for the student."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows for this error: the name in red and the message, no frames."""
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 def _as_float_array(name: str, value: Any) -> np.ndarray:
@@ -93,7 +106,7 @@ def _describe_difference(name: str, got: np.ndarray, want: np.ndarray) -> str:
     if np.allclose(got, -want, rtol=1e-6, atol=1e-8):
         return f"{name} has the right size but the wrong sign everywhere: check the sign of the update."
     nonzero = np.abs(want) > 1e-12
-    if nonzero.any() and not np.any(got[~nonzero]):
+    if nonzero.sum() >= FACTOR_MIN_ENTRIES and not np.any(got[~nonzero]):
         ratios = got[nonzero] / want[nonzero]
         factor = float(np.median(ratios))
         if abs(factor) > 1e-12 and np.allclose(ratios, factor, rtol=1e-6):

@@ -10,7 +10,9 @@ mistake in it:
 - the slope of tanh taken of the wrong quantity (``1 - a_t**2``, or ``1 - tanh(h_t)**2``);
 - the gradient from the next step (``dh_next``) forgotten;
 - a weight matrix used transposed;
-- the state not carried from one step to the next (forward).
+- dW_hh built from the new state h_t instead of the state h_{t-1} that entered the step;
+- forward: the recurrent term, the tanh or the bias left out, the state not carried from one
+  step to the next, the given h0 ignored, or the states stored one step late or with h0 in front.
 
 Wrong shapes need no generator: ``check_array`` explains them itself.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..numpy_ref.rnn import rnn_backward, truncated_windows
-from .feedback import Feedback
+from .calls import SHAPE_ERROR_WORDS, call_checked  # noqa: F401  (re-exported)
 
 NOT_ACCUMULATED_LAST = ("holds only the LAST time step's contribution: the weights are shared by every "
                         "step, so their gradient is the sum over t (use += in the loop).")
@@ -35,29 +37,8 @@ DH_NEXT_FORGOTTEN = ("ignores the gradient arriving from step t+1 (dh_next): the
 TRANSPOSED_W_HH = ("uses W_hh transposed: the gradient flows back as delta @ W_hh (rows are examples), "
                    "while the forward pass uses h_prev @ W_hh.T.")
 TRANSPOSED_GRAD = "is the transpose of the right gradient: dW = delta.T @ input has the shape of W, (H, ...)."
-
-
-SHAPE_ERROR_WORDS = ("matmul", "shapes", "broadcast", "aligned", "dimension")
-SHAPE_ERROR_HELP = ("Check the orientation of every matrix product: weights are stored as W_xh (H, D) and W_hh "
-                    "(H, H) and each row is one example, so the forward pass multiplies by W.T (x_t @ W_xh.T) and the "
-                    "backward pass by W (delta @ W_xh); a weight gradient delta.T @ input has the shape of the weight.")
-
-
-def call_checked(function, *args, **kwargs):
-    """Call the student's ``function``; turn a shape error inside it into feedback that explains it.
-
-    A ``ValueError`` from a matrix product or a broadcast almost always means a weight used with
-    the wrong orientation; anything else (including ``NotImplementedError``) propagates unchanged.
-    """
-    try:
-        return function(*args, **kwargs)
-    except ValueError as error:
-        text = str(error).splitlines()[0][:200] if str(error) else ""
-        if not any(word in text for word in SHAPE_ERROR_WORDS):
-            raise
-        raise Feedback(
-            f"{getattr(function, '__name__', 'your function')} stopped with a shape error ({text}). {SHAPE_ERROR_HELP}"
-        ) from None
+STATE_AFTER_STEP = ("uses the new state h_t where the state that ENTERED the step belongs: the recurrent "
+                    "term is W_hh h_{t-1}, so dW_hh = delta^T h_{t-1} (h0 at t = 0).")
 
 
 def _slope(h, a, slope):
@@ -93,27 +74,48 @@ def step_forward_mistakes(x_t, h_prev, W_xh, W_hh, b_h) -> dict[str, np.ndarray]
 
 
 def forward_mistakes(X, h0, W_xh, W_hh, b_h) -> dict[str, np.ndarray]:
-    """Wrong versions of the sequence forward pass ``Hs`` (T, B, H)."""
+    """Wrong versions of the sequence forward pass ``Hs`` (T, B, H) (one has shape (T+1, B, H))."""
     T = X.shape[0]
-    h0 = np.zeros((X.shape[1], W_hh.shape[0])) if h0 is None else h0
-    from_h0 = np.stack([np.tanh(X[t] @ W_xh.T + h0 @ W_hh.T + b_h) for t in range(T)])
-    states, transposed = [h0], [h0]
-    for t in range(T):
-        states.append(np.tanh(X[t] @ W_xh.T + states[-1] @ W_hh.T + b_h))
-        transposed.append(np.tanh(X[t] @ W_xh.T + transposed[-1] @ W_hh + b_h))
-    return {
-        "computes every step from h0: the state must be carried, h_t = f(x_t, h_{t-1}).": from_h0,
-        "stores the state BEFORE each step (h_0 .. h_{T-1}); Hs[t] must be the state after step t.":
-            np.stack(states[:-1]),
+    zeros = np.zeros((X.shape[1], W_hh.shape[0]))
+    h0 = zeros if h0 is None else h0
+
+    def run(start, *, recurrent="right", tanh=np.tanh, bias=True):
+        states = [start]
+        for t in range(T):
+            h = start if recurrent == "from_start" else states[-1]
+            W = W_hh if recurrent == "transposed" else W_hh.T
+            states.append(tanh(X[t] @ W_xh.T + h @ W + (b_h if bias else 0.0)))
+        return np.stack(states)  # (T+1, B, H), h0 first
+
+    right = run(h0)
+    no_memory = "leaves out the recurrent term W_hh h_{t-1}: without it the network has no memory."
+    if not np.any(h0):  # from a zero h0, "every step from h0" gives the same numbers
+        no_memory = ("leaves out the recurrent term W_hh h_{t-1}, or computes every step from h0: the state must "
+                     "be carried from step to step, h_t = f(x_t, h_{t-1}).")
+    wrong = {
+        no_memory: np.tanh(X @ W_xh.T + b_h),
+        "is missing the tanh: apply the nonlinearity to the pre-activation at every step.":
+            run(h0, tanh=lambda a: a)[1:],
+        "is missing the bias b_h.": run(h0, bias=False)[1:],
         "uses W_hh transposed: for a batch of rows the recurrent term is h_prev @ W_hh.T.":
-            np.stack(transposed[1:]),
+            run(h0, recurrent="transposed")[1:],
+        "stores the state BEFORE each step (h_0 .. h_{T-1}); Hs[t] must be the state after step t.": right[:-1],
+        "returns h0 as well: Hs holds the T states AFTER each step, not the initial state.": right,
     }
+    if np.any(h0):  # with a zero h0 these two are the missing recurrent term again, or right
+        wrong.update({
+            "computes every step from h0: the state must be carried, h_t = f(x_t, h_{t-1}).":
+                run(h0, recurrent="from_start")[1:],
+            "ignores the given h0 and starts from zeros: h0 is the state before the first step.": run(zeros)[1:],
+        })
+    return wrong
 
 
 def many_to_one_mistakes(Hs, W_hy, b_y) -> dict[str, np.ndarray]:
     """Wrong read-outs of a many-to-one head (T == B makes the first one run without an error)."""
     wrong = {"reads the first step Hs[0]; a many-to-one head reads the last state Hs[-1].": Hs[0] @ W_hy.T + b_y,
-             "averages the states over time; the head reads the last state Hs[-1].": Hs.mean(axis=0) @ W_hy.T + b_y}
+             "averages the states over time; the head reads the last state Hs[-1].": Hs.mean(axis=0) @ W_hy.T + b_y,
+             "is missing the bias b_y.": Hs[-1] @ W_hy.T}
     if Hs.shape[0] == Hs.shape[1]:
         wrong["indexes Hs[:, -1]: that is every step of the LAST SEQUENCE (batch-first indexing on a time-major "
               "array). The last step of every sequence is Hs[-1]."] = Hs[:, -1] @ W_hy.T + b_y
@@ -123,11 +125,13 @@ def many_to_one_mistakes(Hs, W_hy, b_y) -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------- backward
 
 def step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, *, slope="output", transpose_W_hh=False,
-                  transpose_grads=False) -> dict[str, np.ndarray]:
-    """One step backward, with optional mistakes; keys ``dx_t, dh_prev, dW_xh, dW_hh, db_h``."""
+                  transpose_grads=False, state_after=False) -> dict[str, np.ndarray]:
+    """One step backward, with optional mistakes; keys ``dx_t, dh_prev, dW_xh, dW_hh, db_h``.
+
+    ``state_after=True`` builds dW_hh from h_t instead of h_prev."""
     delta = dh_t * _slope(h_t, _preactivation(h_t), slope)  # (B, H)
     out = {"dx_t": delta @ W_xh, "dh_prev": delta @ (W_hh.T if transpose_W_hh else W_hh),
-           "dW_xh": delta.T @ x_t, "dW_hh": delta.T @ h_prev, "db_h": delta.sum(axis=0)}
+           "dW_xh": delta.T @ x_t, "dW_hh": delta.T @ (h_t if state_after else h_prev), "db_h": delta.sum(axis=0)}
     if transpose_grads:
         out["dW_hh"] = out["dW_hh"].T
     return out
@@ -141,17 +145,19 @@ def step_backward_mistakes(dh_t, x_t, h_prev, h_t, W_xh, W_hh) -> dict[str, dict
         SLOPE_MISSING: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, slope="none"),
         TRANSPOSED_W_HH: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, transpose_W_hh=True),
         TRANSPOSED_GRAD: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, transpose_grads=True),
+        STATE_AFTER_STEP: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, state_after=True),
     }
     return _by_result(variants)
 
 
 def sequence_backward(dHs, X, Hs, h0, W_xh, W_hh, *, accumulate="sum", slope="output", carry_dh=True,
-                      transpose_W_hh=False, truncate=None) -> dict[str, np.ndarray]:
+                      transpose_W_hh=False, truncate=None, state_after=False) -> dict[str, np.ndarray]:
     """BPTT with optional mistakes; keys ``dX, dh0, dW_xh, dW_hh, db_h``.
 
     ``accumulate``: "sum" (right), "last" (only step T-1's term), "first" (overwritten in the
     loop, so step 0's term). ``slope``: "output" (right), "preactivation", "tanh_of_output",
     "none". ``carry_dh=False`` forgets dh_next. ``truncate=k`` drops dh_next at window starts.
+    ``state_after=True`` builds dW_hh from h_t instead of h_{t-1}.
     """
     T = X.shape[0]
     h0 = np.zeros_like(Hs[0]) if h0 is None else h0
@@ -161,7 +167,7 @@ def sequence_backward(dHs, X, Hs, h0, W_xh, W_hh, *, accumulate="sum", slope="ou
     for t in reversed(range(T)):
         h_prev = Hs[t - 1] if t > 0 else h0
         step = step_backward(dHs[t] + dh_next, X[t], h_prev, Hs[t], W_xh, W_hh, slope=slope,
-                             transpose_W_hh=transpose_W_hh)
+                             transpose_W_hh=transpose_W_hh, state_after=state_after)
         grads["dX"][t] = step["dx_t"]
         for name, key in (("dW_xh", "dW_xh"), ("dW_hh", "dW_hh"), ("db_h", "db_h")):
             if accumulate == "sum":
@@ -186,6 +192,7 @@ def sequence_backward_mistakes(dHs, X, Hs, h0, W_xh, W_hh) -> dict[str, dict[str
         SLOPE_MISSING: sequence_backward(*args, slope="none"),
         DH_NEXT_FORGOTTEN: sequence_backward(*args, carry_dh=False),
         TRANSPOSED_W_HH: sequence_backward(*args, transpose_W_hh=True),
+        STATE_AFTER_STEP: sequence_backward(*args, state_after=True),
     }
     return _by_result(variants)
 

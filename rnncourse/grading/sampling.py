@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data.text import load_names
+from .toy_models import census_bigram_step, counting_step  # noqa: F401  (re-exported)
 
 
 def softmax_t(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -48,14 +48,6 @@ def reference_generate(step, start_id: int, stop_id: int, temperature: float, rn
     return out
 
 
-def counting_step(symbol_id: int, state):
-    """Vocabulary of 6; after n steps the model prefers symbol n + 1, and symbol 0 after four steps."""
-    n = 0 if state is None else state
-    logits = np.zeros(6)
-    logits[n + 1 if n < 4 else 0] = 5.0
-    return logits, n + 1
-
-
 def random_rnn_step(vocab_size: int, hidden_size: int, seed: int):
     """An Elman RNN language model with random weights: h = tanh(W_xh e_x + W_hh h), logits = W_hy h."""
     rng = np.random.default_rng(seed)
@@ -69,20 +61,3 @@ def random_rnn_step(vocab_size: int, hidden_size: int, seed: int):
         return W_hy @ h, h                                    # (V,), (H,)
 
     return step
-
-
-def census_bigram_step():
-    """A letter-bigram model of the census first names; returns ``(step, vocab)``, id 0 is the newline."""
-    names = load_names()
-    vocab = ["\n"] + sorted(set("".join(names)))
-    index = {ch: i for i, ch in enumerate(vocab)}
-    counts = np.ones((len(vocab), len(vocab)))                # add-one smoothing
-    for name in names:
-        ids = [0] + [index[ch] for ch in name] + [0]
-        np.add.at(counts, (ids[:-1], ids[1:]), 1.0)
-    log_probs = np.log(counts / counts.sum(axis=1, keepdims=True))
-
-    def step(symbol_id, state):
-        return log_probs[symbol_id], state
-
-    return step, vocab

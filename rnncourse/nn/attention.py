@@ -68,15 +68,23 @@ from torch.nn import functional as F
 # --------------------------------------------------------------------------------------------
 # Masks
 # --------------------------------------------------------------------------------------------
-def causal_mask(T: int, device=None) -> torch.Tensor:
-    """(T, T) bool, True strictly above the diagonal: query t may not look at keys s > t."""
-    return torch.ones(T, T, dtype=torch.bool, device=device).triu(diagonal=1)
+def causal_mask(L: int, S: int | None = None, device=None) -> torch.Tensor:
+    """(L, S) bool (S = L by default), True strictly above the diagonal: query i may not look at
+    keys j > i. With S > L this is PyTorch's ``is_causal`` rule (aligned at the top left)."""
+    S = L if S is None else S
+    return torch.ones(L, S, dtype=torch.bool, device=device).triu(diagonal=1)
 
 
 def length_mask(lengths, T: int | None = None, device=None) -> torch.Tensor:
-    """(T, B) bool, True at the real steps of each sequence (``t < lengths[b]``), False at padding."""
+    """(T, B) bool, True at the real steps of each sequence (``t < lengths[b]``), False at padding.
+
+    ``T=None`` takes the longest length, which needs the lengths' values: on the ``meta`` device
+    they have none, so T must be given there."""
     lengths = torch.as_tensor(lengths, device=device)
-    T = int(lengths.max()) if T is None else T
+    if T is None:
+        if lengths.device.type == "meta":
+            raise ValueError("length_mask: give T on the meta device (meta lengths have no values to take the max of)")
+        T = int(lengths.max())
     steps = torch.arange(T, device=lengths.device)          # (T,)
     return steps[:, None] < lengths[None, :]                  # (T, B)
 
@@ -148,14 +156,17 @@ def scaled_dot_product_attention(Q, K, V, attn_mask=None, key_padding_mask=None,
     ``Q`` (..., L, d_k), ``K`` (..., S, d_k), ``V`` (..., S, d_v); leading batch dims broadcast.
     ``attn_mask`` (L, S) or broadcastable to (..., L, S); ``key_padding_mask`` (B, S) is applied
     to the batch dim that comes first (``(B, L, S)`` or ``(B, heads, L, S)`` scores).
-    Returns ``(output (..., L, d_v), weights (..., L, S))``. A query whose every key is masked
-    gets NaN weights, as in PyTorch: there is nothing to average.
+    Returns ``(output (..., L, d_v), weights (..., L, S))``. ``causal=True`` forbids keys j > i
+    for query i, also when S > L (PyTorch's ``is_causal`` rule). A query whose every key is
+    masked has nothing to average: it gets weights 0 and output 0, as from
+    ``F.scaled_dot_product_attention`` (``nn.MultiheadAttention`` with ``need_weights=True``
+    gives NaN there instead), and no gradient flows through it.
     """
     d_k = Q.shape[-1]
     scores = Q @ K.transpose(-2, -1) / math.sqrt(d_k)            # (..., L, S)
     forbidden = None
     if causal:
-        forbidden = causal_mask(Q.shape[-2], device=Q.device)[:, : K.shape[-2]]
+        forbidden = causal_mask(Q.shape[-2], K.shape[-2], device=Q.device)  # (L, S)
     if attn_mask is not None:
         forbidden = attn_mask if forbidden is None else forbidden | attn_mask
     if key_padding_mask is not None:
@@ -163,9 +174,12 @@ def scaled_dot_product_attention(Q, K, V, attn_mask=None, key_padding_mask=None,
         padding = key_padding_mask.reshape(key_padding_mask.shape[0], *([1] * (extra - 1)), 1,
                                            key_padding_mask.shape[-1])
         forbidden = padding if forbidden is None else forbidden | padding
-    if forbidden is not None:
-        scores = scores.masked_fill(forbidden, float("-inf"))
-    weights = torch.softmax(scores, dim=-1)                        # (..., L, S)
+    if forbidden is None:
+        weights = torch.softmax(scores, dim=-1)                    # (..., L, S)
+        return weights @ V, weights
+    scores = scores.masked_fill(forbidden, float("-inf"))
+    empty = forbidden.all(dim=-1, keepdim=True)                    # (..., L, 1) rows with no key
+    weights = torch.softmax(scores.masked_fill(empty, 0.0), dim=-1).masked_fill(empty, 0.0)
     return weights @ V, weights
 
 

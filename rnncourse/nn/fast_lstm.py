@@ -21,15 +21,10 @@ input half of every gate does not depend on the recurrence and can be batched ov
     (i, f, g, o) = (\sigma, \sigma, \tanh, \sigma)(A_t),\quad
     c_t = f \odot c_{t-1} + i \odot g,\quad h_t = o \odot \tanh(c_t)
 
-Autograd still records a handful of small operations per step; cuDNN (GPU) and oneDNN (CPU,
-behind ``nn.LSTM``) go further, with the backward pass written by hand, the weight gradients
-computed as a few large GEMMs after the time loop and the element-wise work of a step fused
-into one kernel. ``benchmarks/model_speed.py`` measures how much each step buys. Three further
-steps were measured on the course's 2-core CPU and left out because they were slower there, not
-faster: a hand-written backward pass (an ``autograd.Function``: weight gradients as GEMMs after
-the loop, activated gates saved in the forward pass), compiling this function with
-``torch.jit.script``, and compiling the per-step cell with ``torch.compile`` (every one of the
-T calls pays the compiled function's entry cost).
+Autograd still records a handful of small operations per step and replays them in the
+backward pass. :mod:`rnncourse.nn.fused` goes further, as cuDNN (GPU) and oneDNN (CPU, behind
+``nn.LSTM``) do: the backward pass written by hand, the weight gradients computed as a few large
+GEMMs after the time loop. ``benchmarks/model_speed.py`` measures how much each step buys.
 
 Shapes and parameters are those of :class:`rnncourse.nn.LSTM` (``nn.LSTM``'s names, so
 ``load_state_dict`` copies them 1:1); the one tensor of its own is ``A_x`` (T, B, 4H), the hoisted

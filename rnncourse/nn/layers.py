@@ -34,7 +34,13 @@ length are padding. At step t the state of sequence b advances only where ``t < 
 outputs past the length are zero, and the final state is the state after the last real step.
 Run in reverse, a sequence's state stays at its initial value through its padding and starts
 at its own last real step ``lengths[b] - 1``. This is exactly what ``nn.RNN``/``LSTM``/``GRU``
-compute on a ``pack_padded_sequence`` input (then ``pad_packed_sequence`` on the output).
+compute on a ``pack_padded_sequence`` input (then ``pad_packed_sequence`` on the output). The
+padding is set to zero before any cell reads it, so whatever it holds (NaN included) reaches
+neither an output nor a gradient.
+
+Bad input (wrong shapes or dtypes, a state of the wrong kind, T = 0, lengths outside 1..T)
+raises a :class:`~rnncourse.nn.checks.RecurrentInputError` naming the argument, as
+``torch.nn``'s modules refuse it.
 
 Shapes
 ------
@@ -60,6 +66,8 @@ from collections.abc import Callable, Sequence
 
 import torch
 from torch import Tensor, nn
+
+from .checks import check_lengths, check_sequence, check_state
 
 State = Tensor | tuple[Tensor, ...]
 
@@ -137,7 +145,12 @@ class Recurrent(nn.Module):
         T, B, _ = X.shape
         if state is None:
             state = self.cell.init_state(B, X)
-        mask = None if lengths is None else step_mask(lengths, T, X)  # (T, B, 1)
+        mask = None
+        if lengths is not None:
+            mask = step_mask(lengths, T, X)  # (T, B, 1)
+            # zero the padding before any cell reads it: NaN or inf there would otherwise reach
+            # every weight gradient (torch.where below zeroes a gradient, but 0 * NaN = NaN)
+            X = X.masked_fill(~mask, 0)
         steps = range(T - 1, -1, -1) if self.reverse else range(T)
         outputs: list[Tensor] = [None] * T  # type: ignore[list-item]
         for t in steps:
@@ -231,14 +244,25 @@ class StackedRecurrent(nn.Module):
         for weight in self.parameters():
             nn.init.uniform_(weight, -bound, bound)
 
+    def _state_names(self) -> tuple[str, ...]:
+        """The parts of ``state`` as the cell defines them: ("h0",), or ("h0", "c0") for an LSTM."""
+        probe = self._layers[0][0].cell.init_state(1, torch.empty(0, device="meta"))  # costs nothing
+        if isinstance(probe, Tensor):
+            return ("h0",)
+        return ("h0", "c0") if len(probe) == 2 else tuple(f"state[{k}]" for k in range(len(probe)))
+
     def _run_direction(self, index: int, X: Tensor, initial: State | None, lengths):
         """Run layer-direction ``index`` over ``X`` (T, B, in): ``(outputs (T, B, H), final state)``.
         Subclasses may replace how one layer runs and keep the stacking."""
         return self._bound(index)(X, initial, lengths)
 
     def forward(self, X: Tensor, state: State | None = None, lengths=None):
-        if X.dim() != 3:
-            raise ValueError(f"X must be time-major (T, B, D), got shape {tuple(X.shape)}")
+        check_sequence(X, self.input_size, self.weight_ih_l0)
+        T, B, _ = X.shape
+        if state is not None:
+            check_state(state, self._state_names(), (self.num_layers * self.num_directions, B, self.hidden_size), X)
+        if lengths is not None:
+            lengths = check_lengths(lengths, T, B, X.device)
         finals: list[State] = []
         layer_input = X
         for layer in range(self.num_layers):

@@ -11,18 +11,20 @@ PyTorch's ``nn.GRU`` (the default everywhere in the course):
     h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
     \end{aligned}
 
-Cho et al. (2014), as written in the course's source notes (``convention="cho"``): the reset
-gate scales :math:`h_{t-1}` *before* the matrix product, and :math:`z_t` weights the candidate:
+The reset-before-product form (``convention="reset_before"``): the reset gate scales
+:math:`h_{t-1}` *before* the matrix product, as in Cho et al. (2014) and Chung et al. (2014),
+and :math:`z_t` weights the candidate, as in Chung et al. (2014):
 
 .. math::
 
     \tilde h_t = \tanh\big(W_{in} x_t + b_{in} + W_{hn} (r_t \odot h_{t-1}) + b_{hn}\big), \qquad
     h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t
 
-The two differ in two ways. Swapping the roles of :math:`z` and :math:`1-z` is only a relabelling
-(a network learns :math:`-a_z` instead of :math:`a_z`); applying the reset before or after
-:math:`W_{hn}` is a genuinely different function. Both use the same arrays, gates stacked in
-PyTorch's order (r, z, n).
+Cho et al. write :math:`h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t`, the roles of
+:math:`z` that PyTorch keeps; the swapped roles above are Chung et al.'s. The two forms here differ
+in two ways. Swapping the roles of :math:`z` and :math:`1-z` is only a relabelling (a network
+learns :math:`-a_z` instead of :math:`a_z`); applying the reset before or after :math:`W_{hn}` is a
+genuinely different function. Both use the same arrays, gates stacked in PyTorch's order (r, z, n).
 
 Shapes
 ------
@@ -38,16 +40,18 @@ T  sequence length, B  batch size, D  input size, H  hidden size.
 ``Hs``             (T, B, H)   every hidden state
 =================  ==========  ============================================
 
-Reference: Cho et al. (2014), *Learning phrase representations using RNN encoder-decoder*.
+References: Cho et al. (2014), *Learning phrase representations using RNN encoder-decoder for
+statistical machine translation*; Chung et al. (2014), *Empirical evaluation of gated recurrent
+neural networks on sequence modeling*.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .lstm import sigmoid
+from .lstm import require_steps, sigmoid
 
 GATES = ("r", "z", "n")  # PyTorch's stacking order in W_ih, W_hh, b_ih, b_hh
-CONVENTIONS = ("pytorch", "cho")
+CONVENTIONS = ("pytorch", "reset_before")
 
 
 def _affine(x, W, b):
@@ -90,8 +94,8 @@ def gru_step_backward(dh_t, cache):
     }
 
 
-def gru_cho_step_forward(x_t, h_prev, W_ih, W_hh, b_ih=None, b_hh=None):
-    """One step of the GRU as Cho et al. (2014) write it. Returns ``h_t, cache``.
+def gru_reset_before_step_forward(x_t, h_prev, W_ih, W_hh, b_ih=None, b_hh=None):
+    """One step of the reset-before-product GRU (Chung et al.'s form). Returns ``h_t, cache``.
 
     Same arrays as :func:`gru_step_forward`; ``b_hn`` is simply added to the candidate's
     pre-activation (in this convention it is indistinguishable from ``b_in``).
@@ -108,8 +112,8 @@ def gru_cho_step_forward(x_t, h_prev, W_ih, W_hh, b_ih=None, b_hh=None):
     return h_t, (x_t, h_prev, r, z, rh, h_tilde, W_ih, W_hh)
 
 
-def gru_cho_step_backward(dh_t, cache):
-    """Backward through :func:`gru_cho_step_forward` (same dict as :func:`gru_step_backward`)."""
+def gru_reset_before_step_backward(dh_t, cache):
+    """Backward through :func:`gru_reset_before_step_forward` (same dict as :func:`gru_step_backward`)."""
     x_t, h_prev, r, z, rh, h_tilde, W_ih, W_hh = cache
     H = h_prev.shape[1]
     dh_tilde = dh_t * z
@@ -133,7 +137,7 @@ def gru_cho_step_backward(dh_t, cache):
 
 _STEPS = {
     "pytorch": (gru_step_forward, gru_step_backward),
-    "cho": (gru_cho_step_forward, gru_cho_step_backward),
+    "reset_before": (gru_reset_before_step_forward, gru_reset_before_step_backward),
 }
 
 
@@ -150,6 +154,7 @@ def gru_forward(X, h0, W_ih, W_hh, b_ih=None, b_hh=None, convention="pytorch"):
     """
     step_forward, _ = _steps(convention)
     T, B, _ = X.shape
+    require_steps(T, "gru_forward")
     H = W_hh.shape[1]
     dtype = np.result_type(X, W_ih)
     h = np.zeros((B, H), dtype=dtype) if h0 is None else h0
@@ -169,6 +174,7 @@ def gru_backward(dHs, cache, dh_T=None):
     convention, caches = cache
     _, step_backward = _steps(convention)
     T = dHs.shape[0]
+    require_steps(T, "gru_backward")
     x0, W_ih, W_hh = caches[0][0], caches[0][-2], caches[0][-1]
     dX = np.empty((T,) + x0.shape, dtype=dHs.dtype)
     grads = {"W_ih": np.zeros_like(W_ih), "W_hh": np.zeros_like(W_hh),

@@ -49,6 +49,13 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
+def require_steps(T: int, function: str) -> None:
+    """Refuse an empty sequence, as ``torch.nn``'s recurrent modules do: with T = 0 there is no
+    step to run, and no cache from which a backward pass could read the weights."""
+    if T == 0:
+        raise ValueError(f"{function}: the sequence has no time steps (T = 0); it needs at least one")
+
+
 def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih=None, b_hh=None):
     """One LSTM step. Returns ``h_t, c_t, cache`` (``cache`` is what the backward pass needs).
 
@@ -62,7 +69,7 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_ih, W_hh, b_ih=None, b_hh=None):
         A = A + b_hh
     i = sigmoid(A[:, 0 * H:1 * H])  # (B, H) input gate
     f = sigmoid(A[:, 1 * H:2 * H])  # (B, H) forget gate
-    g = np.tanh(A[:, 2 * H:3 * H])  # (B, H) candidate, C_tilde in the seeds' notation
+    g = np.tanh(A[:, 2 * H:3 * H])  # (B, H) candidate, often written c_tilde
     o = sigmoid(A[:, 3 * H:4 * H])  # (B, H) output gate
     c_t = f * c_prev + i * g  # (B, H) the forget gate scales the OLD cell state
     tanh_c = np.tanh(c_t)
@@ -111,6 +118,7 @@ def lstm_forward(X, h0, c0, W_ih, W_hh, b_ih=None, b_hh=None):
     ``Hs`` (T, B, H), ``Cs`` (T, B, H) and a ``cache`` for :func:`lstm_backward`.
     """
     T, B, _ = X.shape
+    require_steps(T, "lstm_forward")
     H = W_hh.shape[1]
     dtype = np.result_type(X, W_ih)
     h = np.zeros((B, H), dtype=dtype) if h0 is None else h0
@@ -134,6 +142,7 @@ def lstm_backward(dHs, caches, dh_T=None, dc_T=None):
     each summed over every time step (the weights are shared by all of them).
     """
     T = dHs.shape[0]
+    require_steps(T, "lstm_backward")
     x0, *_, W_ih, W_hh = caches[0]
     dX = np.empty((T,) + x0.shape, dtype=dHs.dtype)
     grads = {name: np.zeros_like(w) for name, w in (("W_ih", W_ih), ("W_hh", W_hh))}

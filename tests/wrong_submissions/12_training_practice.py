@@ -75,8 +75,11 @@ CASES = [
             "        return False\n"
             "    recent = val_losses[-patience - 1:]\n"
             "    return all(b >= a for a, b in zip(recent[:-1], recent[1:]))\n")},
-        failing={"test_should_stop_visible": "compare with the best", "test_should_stop_hidden": "should_stop("},
-        composed={"test_train_hidden"},   # the training loop runs the student's own should_stop
+        # the loop's visible test and its hidden one run the student's own stopping rule: they stop at the wrong
+        # epoch too (the hidden one on most of the grader's problems)
+        failing={"test_should_stop_visible": "compare with the best", "test_should_stop_hidden": "should_stop(",
+                 "test_train_visible": "stop exactly 5 epochs after the best one"},
+        composed={"test_train_hidden"},
     ),
     dict(
         name="loop_without_clipping",

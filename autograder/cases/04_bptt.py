@@ -1,0 +1,64 @@
+"""Stored cases of assignment 04_bptt (see autograder/cases/__init__.py)."""
+import numpy as np
+
+from autograder.cases import case
+from rnncourse.grading.rnn import truncated_backward_mistakes
+
+
+def jacobian_mistakes(Hs, W_hh, t, k):
+    """What dh_t/dh_k comes out as with each classic mistake in the product of Jacobians."""
+    H = W_hh.shape[0]
+    slope = lambda i: np.diag(1 - Hs[i] ** 2)           # noqa: E731
+    wrong = {"J_prev": np.eye(H), "J_T": np.eye(H), "J_order": np.eye(H), "J_pre": np.eye(H)}
+    for i in range(k + 1, t + 1):
+        wrong["J_prev"] = slope(i - 1) @ W_hh @ wrong["J_prev"]
+        wrong["J_T"] = W_hh.T @ slope(i) @ wrong["J_T"]
+        wrong["J_order"] = wrong["J_order"] @ slope(i) @ W_hh
+        wrong["J_pre"] = np.diag(1 - np.arctanh(Hs[i]) ** 2) @ W_hh @ wrong["J_pre"]
+    return {
+        "uses the slope of step i-1 in factor i: the derivative of h_i = tanh(a_i) is 1 - h_i**2 of the SAME step.": wrong["J_prev"],
+        "uses W_hh^T diag(1 - h_i^2): that is the transposed Jacobian (the form in which gradients flow back).": wrong["J_T"],
+        "multiplies the factors in the wrong order: later steps go on the LEFT (J = factor_i @ J).": wrong["J_order"],
+        "uses 1 - a_i**2 as the slope: it is 1 - h_i**2.": wrong["J_pre"],
+    }
+
+
+def cases(solution):
+    rng = np.random.default_rng(4)
+    T, D, H = 4, 2, 3
+    x, W_xh, W_hh, b_h = rng.normal(size=(T, D)), rng.normal(size=(H, D)), rng.normal(size=(H, H)), rng.normal(size=H)
+    Hs = np.concatenate([np.zeros((1, H)), solution.rnn_forward(x[:, None], None, W_xh, W_hh, b_h)[:, 0]])  # (T+1, H)
+    jacobians = {f"jacobian_product_{t}_{k}": case(solution.jacobian_product, Hs, W_hh, t, k,
+                                                   mistakes=jacobian_mistakes(Hs, W_hh, t, k))
+                 for t, k in [(3, 1), (4, 4), (4, 0)]}
+
+    T, B, D, H, k = 7, 2, 3, 4, 3
+    X, h0 = rng.normal(size=(T, B, D)), 0.5 * rng.normal(size=(B, H))
+    W_xh, W_hh, b_h = 0.5 * rng.normal(size=(H, D)), 0.8 * rng.normal(size=(H, H)), 0.5 * rng.normal(size=H)
+    window = (rng.normal(size=(T, B, H)), X, solution.rnn_forward(X, h0, W_xh, W_hh, b_h), h0, W_xh, W_hh, k)
+
+    A = rng.normal(size=(3, 2))
+    f = lambda: float(np.sum(np.exp(2 * A)))           # noqa: E731
+    central = solution.numerical_gradient(f, A, eps=1e-3)
+    forward = np.zeros_like(A)
+    for index in np.ndindex(A.shape):
+        A[index] += 1e-3
+        plus = f()
+        A[index] -= 1e-3
+        forward[index] = (plus - f()) / 1e-3
+
+    a = np.array([[3.0, 0.0], [0.0, 4.0]])
+    return {
+        **jacobians,
+        "truncated_rnn_backward": case(solution.truncated_rnn_backward, *window,
+                                       mistakes=truncated_backward_mistakes(*window)),
+        "numerical_gradient": {"A": A, "eps": 1e-3, "expected": central, "mistakes": {
+            "is a one-sided (forward) difference (f(x+eps) - f(x)) / eps: its error is O(eps); use the central "
+            "difference (f(x+eps) - f(x-eps)) / (2 eps), whose error is O(eps^2).": forward,
+            "divides by eps instead of 2 eps: the two evaluations are 2 eps apart.": 2 * central}},
+        "relative_error_equal": case(solution.relative_error, a, a),
+        "relative_error_scaled": case(solution.relative_error, a, 2 * a, mistakes={
+            "divides by ||a|| alone (or not at all): the denominator is ||a|| + ||b||.": 5.0 / 5.0,
+            "divides by max(||a||, ||b||): the denominator is ||a|| + ||b||.": 5.0 / 10.0}),
+        "relative_error_zero": case(solution.relative_error, np.zeros(3), np.zeros(3)),
+    }

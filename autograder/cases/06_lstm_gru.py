@@ -1,0 +1,78 @@
+"""Stored cases of assignment 06_lstm_gru (see autograder/cases/__init__.py)."""
+import numpy as np
+
+from autograder.cases import case
+from rnncourse.numpy_ref.gru import gru_reset_before_step_forward
+
+NOTES_ORDER, TORCH_ORDER = ("f", "i", "C", "o"), ("i", "f", "C", "o")
+
+
+def sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def lstm_forward_mistakes(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
+    H = h_prev.shape[1]
+    A = x_t @ W_ih.T + h_prev @ W_hh.T + b_ih + b_hh
+    i, f, g, o = sigmoid(A[:, :H]), sigmoid(A[:, H:2 * H]), np.tanh(A[:, 2 * H:3 * H]), sigmoid(A[:, 3 * H:])
+    c_t = f * c_prev + i * g
+    return {
+        "c_t": {"The forget gate was applied to the candidate instead of c_prev: c_t = f * c_prev + i * g.":
+                    i * c_prev + f * g,
+                "The gate blocks are in the wrong order: PyTorch stacks i, f, g, o (the candidate g is the THIRD "
+                "block).": f * c_prev + i * np.tanh(A[:, 3 * H:])},
+        "h_t": {"h_t = o * tanh(c_t): the tanh of the cell state is missing.": o * c_t,
+                "h_t should use the NEW cell state c_t, not c_prev.": o * np.tanh(c_prev)},
+    }
+
+
+def gru_mistakes(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
+    H = h_prev.shape[1]
+    Gx, Gh = x_t @ W_ih.T + b_ih, h_prev @ W_hh.T + b_hh
+    r, z = sigmoid(Gx[:, :H] + Gh[:, :H]), sigmoid(Gx[:, H:2 * H] + Gh[:, H:2 * H])
+    n = np.tanh(Gx[:, 2 * H:] + r * Gh[:, 2 * H:])
+    n_before = np.tanh(Gx[:, 2 * H:] + (r * h_prev) @ W_hh[2 * H:].T + b_hh[2 * H:])
+    return {
+        "This is the reset-before-product GRU (Chung et al.'s form), not nn.GRU's: apply the reset gate AFTER the "
+        "product, r * (W_hn h_prev + b_hn), and let z weight the old state.":
+            gru_reset_before_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)[0],
+        "z and 1 - z are swapped: in nn.GRU, h_t = (1 - z) * n + z * h_prev (z close to 1 keeps the old state).":
+            z * n + (1 - z) * h_prev,
+        "The reset gate was applied before the product (r * h_prev) @ W_hn.T; nn.GRU applies it after: "
+        "r * (h_prev @ W_hn.T + b_hn).": (1 - z) * n_before + z * h_prev,
+    }
+
+
+def cases(solution):
+    rng = np.random.default_rng(6)
+    B, D, H = 3, 4, 5
+    lstm = (rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H)),
+            rng.normal(size=(4 * H, D)), rng.normal(size=(4 * H, H)), rng.normal(size=4 * H), rng.normal(size=4 * H))
+
+    x_t, h_prev, c_prev = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    W_ih, W_hh = 0.5 * rng.normal(size=(4 * H, D)), 0.5 * rng.normal(size=(4 * H, H))
+    b_ih, b_hh = rng.normal(size=4 * H), rng.normal(size=4 * H)
+    dh_t, dc_t = rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    backward = (dh_t, dc_t, x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)
+    dc_prev = solution.lstm_cell_backward(*backward)[2]
+    f = sigmoid((x_t @ W_ih.T + h_prev @ W_hh.T + b_ih + b_hh)[:, H:2 * H])
+
+    gru = (rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(3 * H, D)), rng.normal(size=(3 * H, H)),
+           rng.normal(size=3 * H), rng.normal(size=3 * H))
+
+    D, H = 3, 2
+    W = {k: rng.normal(size=(H, H + D)) for k in NOTES_ORDER}
+    b = {k: rng.normal(size=H) for k in NOTES_ORDER}
+    return {
+        "lstm_cell_forward": case(solution.lstm_cell_forward, *lstm, mistakes=lstm_forward_mistakes(*lstm)),
+        "lstm_cell_backward": case(solution.lstm_cell_backward, *backward, mistakes={"dc_prev": {
+            "dc_prev ignores the path through h_t: c_t also reaches the loss via h_t = o * tanh(c_t), so add "
+            "dh_t * o * (1 - tanh(c_t)^2) to dc_t before multiplying by f.": dc_t * f,
+            "dc_prev must be multiplied by the forget gate: dc_t/dc_{t-1} = f_t.": dc_prev / f}}),
+        "gru_cell_forward": case(solution.gru_cell_forward, *gru, mistakes=gru_mistakes(*gru)),
+        "lstm_params_to_torch": case(solution.lstm_params_to_torch, W, b, mistakes={
+            "weight_ih_l0": {"The gates are in the course notes' order f, i, C, o; nn.LSTM stacks them as i, f, g, o.":
+                             np.concatenate([W[k][:, H:] for k in NOTES_ORDER])},
+            "bias": {"nn.LSTM ADDS its two biases: put b in one of them and zeros in the other, not b in both.":
+                     2 * np.concatenate([b[k] for k in TORCH_ORDER])}}),
+    }

@@ -1,0 +1,150 @@
+"""The fused LSTM and GRU (rnncourse.nn.fused): hand-written backward passes against nn.LSTM / nn.GRU."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+import torch
+from torch import nn
+
+from rnncourse.nn import LSTM
+from rnncourse.nn.fused import FusedGRU, FusedLSTM, GRUFunction, LSTMFunction
+from test_nn_lstm_gru import assert_same, make_pair, random_state, run
+
+KINDS = {"lstm": (nn.LSTM, FusedLSTM), "gru": (nn.GRU, FusedGRU)}
+CONFIGS = list(itertools.product(["lstm", "gru"], [True, False], [1, 2], [False, True]))
+
+
+def compare(kind, num_layers, bias, bidirectional, device, T=6, B=3, D=4, H=5, with_state=True):
+    reference, fused = make_pair(kind, D, H, num_layers, bias, bidirectional, device, classes=KINDS)
+    dirs = 2 if bidirectional else 1
+    generator = torch.Generator().manual_seed(1)
+    X = torch.randn(T, B, D, dtype=torch.float64, generator=generator).to(device)
+    state = random_state(kind, (num_layers * dirs, B, H), generator, device)
+    weights_out = torch.randn(T, B, dirs * H, dtype=torch.float64, generator=generator).to(device)
+    if not with_state:  # zeros, passed explicitly so that run() can read their gradients
+        state = tuple(torch.zeros_like(s) for s in state) if kind == "lstm" else torch.zeros_like(state)
+    result = run(fused, X, state, weights_out)
+    assert result[0].device == X.device and result[0].shape == (T, B, dirs * H)
+    assert_same(result, run(reference, X, state, weights_out))
+
+
+@pytest.mark.parametrize("kind,bias,num_layers,bidirectional", CONFIGS)
+def test_equal_to_torch(kind, bias, num_layers, bidirectional):
+    """Outputs, final states and the gradients of inputs, initial states and every weight equal
+    nn.LSTM's / nn.GRU's in float64."""
+    compare(kind, num_layers, bias, bidirectional, "cpu")
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_single_step_and_zero_state(kind):
+    """T = 1 and a zero initial state: the edges of the backward recursion."""
+    compare(kind, 1, True, False, "cpu", T=1, with_state=False)
+
+
+def function_inputs(G, bias, T=3, B=2, D=3, H=2, seed=0):
+    g = torch.Generator().manual_seed(seed)
+
+    def rand(*shape):
+        return torch.randn(*shape, dtype=torch.float64, generator=g).requires_grad_()
+
+    X, h0, c0 = rand(T, B, D), rand(B, H), rand(B, H)
+    W_ih, W_hh = rand(G * H, D), rand(G * H, H)
+    b_ih, b_hh = (rand(G * H), rand(G * H)) if bias else (None, None)
+    return X, h0, c0, W_ih, W_hh, b_ih, b_hh
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_gradcheck_lstm_function(bias):
+    """The hand-written backward pass of one LSTM layer equals finite differences."""
+    inputs = function_inputs(4, bias)
+    assert torch.autograd.gradcheck(LSTMFunction.apply, inputs)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_gradcheck_gru_function(bias):
+    """The hand-written backward pass of one GRU layer equals finite differences."""
+    X, h0, _, W_ih, W_hh, b_ih, b_hh = function_inputs(3, bias)
+    assert torch.autograd.gradcheck(GRUFunction.apply, (X, h0, W_ih, W_hh, b_ih, b_hh))
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_gradcheck_two_bidirectional_layers_with_initial_state(kind):
+    """Finite differences through the whole module: inputs, initial states and every weight."""
+    torch.manual_seed(0)
+    module = KINDS[kind][1](2, 2, num_layers=2, bidirectional=True).double()
+    names = [name for name, _ in module.named_parameters()]
+    params = tuple(p.detach().clone().requires_grad_() for p in module.parameters())
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(3, 2, 2, dtype=torch.float64, generator=g).requires_grad_()
+    states = tuple(torch.randn(4, 2, 2, dtype=torch.float64, generator=g).requires_grad_()
+                   for _ in range(2 if kind == "lstm" else 1))
+
+    def outputs(X, *rest):
+        state, weights = rest[:len(states)], rest[len(states):]
+        out, final = torch.func.functional_call(module, dict(zip(names, weights)),
+                                                (X, state if kind == "lstm" else state[0]))
+        return (out, *final) if kind == "lstm" else (out, final)
+
+    assert torch.autograd.gradcheck(outputs, (X, *states, *params))
+
+
+def test_only_requested_gradients_are_computed():
+    """Inputs that need no gradient get none, and the others are still right."""
+    X, h0, c0, W_ih, W_hh, b_ih, b_hh = function_inputs(4, True)
+    X.requires_grad_(False)
+    h0.requires_grad_(False)
+    Hs, c_T = LSTMFunction.apply(X, h0, c0, W_ih, W_hh, b_ih, b_hh)
+    (Hs.sum() + c_T.sum()).backward()
+    assert X.grad is None and h0.grad is None
+    assert all(p.grad is not None for p in (c0, W_ih, W_hh, b_ih, b_hh))
+
+
+def test_equal_to_teaching_lstm_in_float32():
+    """In float32 the fused LSTM stays within rounding of the teaching one (the tanh of the
+    fused layer is computed through the logistic function)."""
+    torch.manual_seed(3)
+    teaching, fused = LSTM(8, 16), FusedLSTM(8, 16)
+    fused.load_state_dict(teaching.state_dict())
+    X = torch.randn(20, 4, 8) * 3
+    torch.testing.assert_close(fused(X)[0], teaching(X)[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_meta_device(kind, bidirectional):
+    """On the meta device every tensor stays on meta with the right shape, backward included."""
+    module = KINDS[kind][1](3, 4, num_layers=2, bidirectional=bidirectional).to("meta")
+    dirs = 2 if bidirectional else 1
+    X = torch.empty(6, 2, 3, device="meta", requires_grad=True)
+    state = torch.empty(2 * dirs, 2, 4, device="meta")
+    outputs, final = module(X, (state, state) if kind == "lstm" else state)
+    assert outputs.device.type == "meta" and outputs.shape == (6, 2, dirs * 4)
+    for s in final if kind == "lstm" else (final,):
+        assert s.device.type == "meta" and s.shape == (2 * dirs, 2, 4)
+    outputs.sum().backward()
+    assert X.grad.device.type == "meta" and X.grad.shape == X.shape
+    assert all(p.grad.shape == p.shape for p in module.parameters())
+
+
+def test_padded_batches_and_reset_before_gru_are_refused():
+    with pytest.raises(ValueError, match="lengths"):
+        FusedLSTM(3, 4)(torch.zeros(5, 2, 3), lengths=[5, 3])
+    with pytest.raises(ValueError, match="lengths"):
+        FusedGRU(3, 4)(torch.zeros(5, 2, 3), lengths=[5, 3])
+    with pytest.raises(ValueError, match="convention"):
+        FusedGRU(3, 4, convention="reset_before")
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_cuda_parity(kind):
+    """On CUDA: the fused module equals nn.LSTM / nn.GRU (float64), and its gradients pass gradcheck."""
+    compare(kind, 2, True, True, "cuda")
+    X, h0, c0, W_ih, W_hh, b_ih, b_hh = (t.detach().cuda().requires_grad_()
+                                         for t in function_inputs(4 if kind == "lstm" else 3, True))
+    if kind == "lstm":
+        assert torch.autograd.gradcheck(LSTMFunction.apply, (X, h0, c0, W_ih, W_hh, b_ih, b_hh))
+    else:
+        assert torch.autograd.gradcheck(GRUFunction.apply, (X, h0, W_ih, W_hh, b_ih, b_hh))
