@@ -70,8 +70,8 @@ ATTACKS = [
          what="the same hook on the LSTM assignment; the last answer raises with what it saw",
          base="solution", honest=["lstm_cell_forward", "lstm_cell_backward", "gru_cell_forward"],
          extra={"lstm_cell_forward": [EXFILTRATE_HOOK]},
-         answers={"seed_to_torch_lstm": EXFILTRATE_ANSWER.replace(
-             "many_to_one(X, h0, W_xh, W_hh, b_h, W_hy, b_y)", "seed_to_torch_lstm(W, b)")}),
+         answers={"lstm_params_to_torch": EXFILTRATE_ANSWER.replace(
+             "many_to_one(X, h0, W_xh, W_hh, b_h, W_hy, b_y)", "lstm_params_to_torch(W, b)")}),
     dict(assignment="02_rnn_equations", name="malformed_probe_data",
          what="a post_run_cell hook rewrites the grader's probe files: wrong types, deep nesting, huge shapes",
          base="solution", honest=["rnn_step_forward", "rnn_forward", "many_to_one"],
