@@ -67,7 +67,8 @@ class Call:
     ``label`` says which case this is ("B = 1, H = 1"). ``driver`` is how the kernel calls it
     (see :mod:`.runtime`); ``after`` lists arguments whose state after the call is returned too
     (the result is then ``(value, *states)``); ``generator`` lists arguments handed over as a
-    one-pass generator.
+    one-pass generator; ``on_error`` is the grader's explanation added when the call stops with an
+    exception.
     """
     function: str
     args: tuple
@@ -76,6 +77,7 @@ class Call:
     driver: str = "call"
     after: tuple = ()
     generator: tuple = ()
+    on_error: str = ""
 
     def wire(self) -> dict:
         return {"function": self.function, "args": [encode_args(a) for a in self.args], "driver": self.driver,
@@ -140,7 +142,7 @@ class Probe:
                 return "it ran longer than the time limit of a cell (an infinite loop?)"
             if name == "NameError":
                 return "the function is not defined (is it defined above, and did its cell run without error?)"
-            return f"it stopped with {name}"
+            return f"it stopped with {name}" + (f". {call.on_error}" if call.on_error else "")
         try:
             value = decode(got.get("value"))
             expected = decode(want["value"])

@@ -12,7 +12,8 @@ values and arrays: a seeded NumPy generator, a torch tensor, a torch module of `
 loaded with given weights, parameters with gradients (handed over as a list or as a one-pass
 generator), and a step function of a small NumPy language model. Drivers other than a plain call:
 ``gradient_of`` (a function of one array, for a numerical-gradient routine), ``twice`` (the
-function applied to its own result again) and ``train`` (a small recurrent regressor, an
+function applied to its own result again), ``meta`` (every tensor argument moved to torch's
+``meta`` device as float32; the result comes back as [is a tensor, shape, on meta, float32]) and ``train`` (a small recurrent regressor, an
 optimiser and a training function).
 """
 
@@ -136,6 +137,11 @@ def __course_probe(calls, path):
                 args = [None, args[1]]
             elif call.get("driver") == "train":
                 value = train(function, args)
+            elif call.get("driver") == "meta":           # tensors moved to torch's meta device, as float32
+                t = torch()
+                out = function(*[a.to(device="meta", dtype=t.float32) if isinstance(a, t.Tensor) else a for a in args])
+                ok = isinstance(out, t.Tensor)
+                value = [ok, list(out.shape) if ok else [], ok and out.device.type == "meta", ok and out.dtype == t.float32]
             elif call.get("driver") == "twice":          # f(x, *rest), then f of that result again
                 once = function(*args)
                 value = [once, function(once, *args[1:])]

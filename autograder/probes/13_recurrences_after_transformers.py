@@ -1,0 +1,93 @@
+"""Probes of assignment 13_recurrences_after_transformers: each test's functions, called on the
+grader's own inputs.
+
+Shapes and values come from the grader's seed: one step, a batch of one and one hidden unit, and
+random sizes with T not a power of 2 (where a doubling scan is most easily off by one). h0 is
+never zero, so a loop or a scan that ignores it shows. The expected values are the instructor's
+solution's; the course's tests hold it equal to the chapter's minGRU reference
+(:mod:`rnncourse.numpy_ref.min_rnn`), which names the classic slips here, in the grader's process.
+The torch function also runs on the ``meta`` device in float32, where a hard-coded device or dtype
+shows.
+"""
+import numpy as np
+
+from autograder.probes import Call
+from autograder.probes.judge import Feedback, array_check, fields, same_array, tuple_check
+from autograder.probes.wire import Tensor
+from rnncourse.grading.min_gru import coefficient_mistakes, state_mistakes
+
+HIDDEN = {
+    "test_min_gru_coefficients_hidden": "min_gru_coefficients on random shapes (T = 1, B = 1, H = 1 included).",
+    "test_min_gru_sequential_hidden": "min_gru_sequential on random shapes (T = 1, B = 1, H = 1 included).",
+    "test_min_gru_parallel_hidden": "min_gru_parallel on random shapes (T = 1, B = 1, H = 1 included, T not a power of 2).",
+    "test_min_gru_parallel_torch_hidden": "min_gru_parallel_torch on random shapes on CPU in float64, and on the meta "
+                                          "device in float32.",
+}
+STATES = "h_t = a_t * h_{t-1} + b_t with a_t = 1 - z_t, b_t = z_t * g(W_h x_t + b_h), from h0; return h_1 .. h_T."
+FIXED = ("Make every new tensor from the inputs (torch.ones_like, X.new_zeros, device=X.device, dtype=X.dtype), "
+         "never on a fixed device or with a fixed dtype, and use torch only (no NumPy, .numpy() or .item()).")
+
+COEFFICIENTS = tuple_check(("a", "b"), mistakes=coefficient_mistakes,
+                           hints={"a": "a_t = 1 - sigmoid(x_t @ W_z.T + b_z).", "b": "b_t = z_t * g(x_t @ W_h.T + b_h)."})
+SEQUENTIAL = array_check("the states", mistakes=state_mistakes, hint=STATES)
+
+
+def _torch_states(got, want, args):
+    same_array("the states", got, want, mistakes=state_mistakes(*(a.value for a in args)), hint=STATES,
+               float64_reason="the inputs are float64 tensors and the result keeps their dtype")
+
+
+def _on_meta(got, want, args):
+    is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
+    if is_tensor is not True:
+        raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
+    if on_meta is not True:
+        raise Feedback("On inputs on the meta device the result is on another device. " + FIXED)
+    if float32 is not True:
+        raise Feedback("On float32 inputs the result is not float32. " + FIXED)
+    if list(shape) != list(want[1]):
+        raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (T, B, H).")
+
+
+def probes(rng):
+    def size(low=2, high=6):
+        return int(rng.integers(low, high + 1))
+
+    def inputs(T, B, D, H):
+        """(X, h0, W_z, b_z, W_h, b_h), weights drawn like PyTorch's initialisation."""
+        bound = 1.0 / np.sqrt(H)
+        X, h0 = rng.normal(size=(T, B, D)), rng.normal(size=(B, H))
+        return (X, h0, *(rng.uniform(-bound, bound, size=s) for s in ((H, D), (H,), (H, D), (H,))))
+
+    def hidden(name, check, sizes, coefficients=False):
+        calls = []
+        for T, B, D, H in sizes:
+            args = inputs(T, B, D, H)
+            calls.append(Call(name, args[:1] + args[2:] if coefficients else args, check, f"T={T}, B={B}, D={D}, H={H}"))
+        return calls
+
+    def torch_calls(T, B, D, H):
+        args = tuple(Tensor(a) for a in inputs(T, B, D, H))
+        label = f"T={T}, B={B}, D={D}, H={H}"
+        return [Call("min_gru_parallel_torch", args, _torch_states, f"{label}, CPU float64"),
+                Call("min_gru_parallel_torch", args, _on_meta, f"{label}, meta device float32", driver="meta",
+                     on_error="On the meta device a fixed device, NumPy, .numpy() or .item() cannot run. " + FIXED)]
+
+    def odd_T():
+        return int(rng.choice([3, 5, 6, 7, 11, 13]))
+
+    visible = inputs(odd_T(), size(), size(1, 4), size())
+    return {
+        "test_min_gru_coefficients_visible": [("min_gru_coefficients", visible[:1] + visible[2:])],
+        "test_min_gru_coefficients_hidden": hidden("min_gru_coefficients", COEFFICIENTS,
+                                                   [(1, 1, 1, 1), (odd_T(), size(), size(1, 4), size())], True),
+        "test_min_gru_sequential_visible": [("min_gru_sequential", visible)],
+        "test_min_gru_sequential_hidden": hidden("min_gru_sequential", SEQUENTIAL,
+                                                 [(1, 1, 1, 1), (odd_T(), size(), size(1, 4), size())]),
+        "test_min_gru_parallel_visible": [("min_gru_parallel", visible)],
+        "test_min_gru_parallel_hidden": hidden("min_gru_parallel", SEQUENTIAL,
+                                               [(1, 1, 1, 1), (2, 1, 2, 1), (odd_T(), size(), size(1, 4), size()),
+                                                (8, size(), size(1, 4), size())]),
+        "test_min_gru_parallel_torch_visible": [Call("min_gru_parallel_torch", tuple(Tensor(a) for a in visible))],
+        "test_min_gru_parallel_torch_hidden": torch_calls(1, 1, 1, 1) + torch_calls(odd_T(), size(), size(1, 4), size()),
+    }
