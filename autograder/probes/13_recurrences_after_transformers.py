@@ -25,7 +25,7 @@ HIDDEN = {
 }
 STATES = "h_t = a_t * h_{t-1} + b_t with a_t = 1 - z_t, b_t = z_t * g(W_h x_t + b_h), from h0; return h_1 .. h_T."
 FIXED = ("Make every new tensor from the inputs (torch.ones_like, X.new_zeros, device=X.device, dtype=X.dtype), "
-         "never on a fixed device or with a fixed dtype, and use torch only (no NumPy, .numpy() or .item()).")
+         "never on a fixed device or with a fixed dtype.")
 
 COEFFICIENTS = tuple_check(("a", "b"), mistakes=coefficient_mistakes,
                            hints={"a": "a_t = 1 - sigmoid(x_t @ W_z.T + b_z).", "b": "b_t = z_t * g(x_t @ W_h.T + b_h)."})
@@ -71,7 +71,8 @@ def probes(rng):
         label = f"T={T}, B={B}, D={D}, H={H}"
         return [Call("min_gru_parallel_torch", args, _torch_states, f"{label}, CPU float64"),
                 Call("min_gru_parallel_torch", args, _on_meta, f"{label}, meta device float32", driver="meta",
-                     on_error="On the meta device a fixed device, NumPy, .numpy() or .item() cannot run. " + FIXED)]
+                     on_error="Meta tensors have no values: a tensor on a fixed device, NumPy, .numpy() and .item() fail "
+                              "there. " + FIXED)]
 
     def odd_T():
         return int(rng.choice([3, 5, 6, 7, 11, 13]))
