@@ -9,7 +9,10 @@
     python3 course.py reset ASSIGNMENT     put the released notebook back (yours is backed up first)
     python3 course.py exercises            regenerate exercises/ from solutions/
     python3 course.py lab --instructor     open the course in JupyterLab with formgrader
+    python3 course.py collect ZIP --assignment NAME  place a platform's bulk download into autograder/submitted/
     python3 course.py grade [ARGS]         grade a class (autograder/submitted/<student>/<assignment>/)
+    python3 course.py dashboard            write the class dashboard autograder/reports/index.html (grade does it too)
+    python3 course.py export --format canvas|moodle  the grades (automatic and manual) as the platform's import CSV
     python3 course.py release-student OUT  write what a class gets into OUT (no solutions, no hidden tests)
 
 Each command first creates (or reuses) the virtual environment `.venv/` in the repository and
@@ -109,7 +112,10 @@ COMMANDS = {
     "book": (cmd_book, "_config.yml"),
     "test": (cmd_test, "tests"),
     "exercises": (cmd_autograder("release"), "solutions"),
+    "collect": (cmd_autograder("collect"), "solutions"),
     "grade": (cmd_autograder("grade"), "solutions"),
+    "dashboard": (cmd_autograder("dashboard"), "solutions"),
+    "export": (cmd_autograder("export"), "solutions"),
     "release-student": (cmd_autograder("release-student"), "solutions"),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from . import isolation, paths, workspace
@@ -44,6 +45,12 @@ def _database_url(args) -> str:
     else:
         url = os.environ.get(paths.DB_URL_ENV) or paths.DEFAULT_DB_URL
     return paths.absolute_db_url(url)
+
+
+def _add_database_options(parser) -> None:
+    parser.add_argument("--db", help=f"SQLAlchemy URL of the gradebook (default: ${paths.DB_URL_ENV}, else sqlite "
+                                     "under autograder/); a URL with a password belongs in --db-file")
+    parser.add_argument("--db-file", help="a file holding the gradebook's URL (keeps the password off the command line)")
 
 
 def _add_limit_options(parser) -> None:
@@ -93,7 +100,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_grade(args) -> int:
+    from . import progress
     from .classroom import grade_class
+    from .dashboard import write_dashboard
     from .report import format_class_table, format_test_table, write_csv
 
     try:
@@ -106,9 +115,12 @@ def cmd_grade(args) -> int:
     if _isolation_refused(args):
         return 2
     folders = {name: Path(getattr(args, name)).resolve() for name in ("submitted", "autograded", "feedback", "reports")}
+    started = time.monotonic()
     results = grade_class(db_url=_database_url(args), workers=args.workers, force=args.force, shard=shard,
                           submitted=folders["submitted"], limits=_limits(args),
-                          autograded=folders["autograded"], feedback=folders["feedback"])
+                          autograded=folders["autograded"], feedback=folders["feedback"],
+                          log=progress.log, progress=progress.bar)
+    seconds = time.monotonic() - started
     print()
     print(format_class_table(results) if results else "no submissions found under " + args.submitted)
     if results:
@@ -117,6 +129,10 @@ def cmd_grade(args) -> int:
     if results:
         scores, tests = write_csv(results, folders["reports"])
         print(f"\nwrote {scores} and {tests}; feedback in {args.feedback}/<student>/<assignment>/")
+        page = write_dashboard(folders["autograded"], folders["reports"], args.book_url, folders["submitted"])
+        print(f"class dashboard: {page}")
+        print()
+        print(progress.summary(results, seconds))
     return 0
 
 
@@ -162,6 +178,55 @@ def cmd_release_student(args) -> int:
     return 0
 
 
+def cmd_collect(args) -> int:
+    from datetime import datetime
+
+    from .collect import collect
+
+    if args.assignment not in paths.assignments():
+        print(f"collect: there is no assignment called {args.assignment!r} (see solutions/)", file=sys.stderr)
+        return 2
+    try:
+        due = datetime.fromisoformat(args.due) if args.due else None
+        done = collect(Path(args.archive), args.assignment, Path(args.submitted).resolve(), due=due)
+    except ValueError as err:
+        print(f"collect: {err}", file=sys.stderr)
+        return 2
+    print(done.summary())
+    return 1 if done.unmapped else 0
+
+
+def cmd_export(args) -> int:
+    from .export import export
+    from .gradebook import open_gradebook
+
+    url = _database_url(args)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        print(f"export: there is no gradebook at {url.removeprefix('sqlite:///')} (grade the class first)", file=sys.stderr)
+        return 2
+    gb = open_gradebook(url)
+    try:
+        written, missing = export(gb, args.format, Path(args.out).resolve(), Path(args.roster).resolve(), args.assignments)
+    finally:
+        gb.close()
+    for line in missing:
+        print(f"  note: {line}")
+    print("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def cmd_dashboard(args) -> int:
+    from .dashboard import write_dashboard
+
+    page = write_dashboard(Path(args.autograded).resolve(), Path(args.reports).resolve(), args.book_url,
+                           Path(args.submitted).resolve())
+    if page is None:
+        print(f"dashboard: no results under {args.autograded} (grade the class first)", file=sys.stderr)
+        return 2
+    print(f"wrote {page}")
+    return 0
+
+
 def _add_workspace_option(parser) -> None:
     parser.add_argument("--workspace", help=f"the folder of your own notebooks (default: ${workspace.ENVIRONMENT_VARIABLE}, "
                                             "else workspace/ in the course)")
@@ -181,9 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     check.set_defaults(func=cmd_check)
 
     grade = sub.add_parser("grade", help="grade every submission under autograder/submitted/")
-    grade.add_argument("--db", help=f"SQLAlchemy URL of the gradebook (default: ${paths.DB_URL_ENV}, else sqlite "
-                                    "under autograder/); a URL with a password belongs in --db-file")
-    grade.add_argument("--db-file", help="a file holding the gradebook's URL (keeps the password off the command line)")
+    _add_database_options(grade)
     grade.add_argument("--workers", type=int, default=1, help="submissions graded at once (default 1)")
     grade.add_argument("--force", action="store_true", help="grade again even if unchanged since the last run")
     grade.add_argument("--shard", help="I/N: grade only shard I of N of the students (several machines, one gradebook); "
@@ -192,8 +255,33 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--reports", default=str(paths.REPORTS), help="folder for scores.csv and tests.csv")
     grade.add_argument("--autograded", default=str(paths.AUTOGRADED), help="folder for each submission's result.json")
     grade.add_argument("--feedback", default=str(paths.FEEDBACK), help="folder for the per-student HTML feedback")
+    grade.add_argument("--book-url", help="where the dashboard's links find the book (default: the book built here)")
     _add_limit_options(grade)
     grade.set_defaults(func=cmd_grade)
+
+    dashboard = sub.add_parser("dashboard", help="write the class dashboard (reports/index.html) from the stored results")
+    dashboard.add_argument("--autograded", default=str(paths.AUTOGRADED), help="folder of each submission's result.json")
+    dashboard.add_argument("--reports", default=str(paths.REPORTS), help="folder for index.html and similar.csv")
+    dashboard.add_argument("--submitted", default=str(paths.SUBMITTED), help="the submissions (for similar submissions)")
+    dashboard.add_argument("--book-url", help="where the links find the book (default: the book built here)")
+    dashboard.set_defaults(func=cmd_dashboard)
+
+    collect = sub.add_parser("collect", help="place a learning platform's bulk download (Canvas, Moodle, nbgrader "
+                                             "exchange zip) into autograder/submitted/")
+    collect.add_argument("archive", help="the zip archive the platform gave")
+    collect.add_argument("--assignment", required=True, help="the assignment it holds, e.g. 02_rnn_equations")
+    collect.add_argument("--submitted", default=str(paths.SUBMITTED), help="folder of <student>/<assignment>/ submissions")
+    collect.add_argument("--due", help="the deadline, e.g. '2026-11-30 23:59' (UTC): nbgrader and Moodle submissions "
+                                       "after it are reported late (Canvas marks its own)")
+    collect.set_defaults(func=cmd_collect)
+
+    export = sub.add_parser("export", help="the gradebook's scores (automatic and manual) as a Canvas or Moodle import CSV")
+    export.add_argument("--format", required=True, choices=("canvas", "moodle"), help="the platform to import into")
+    export.add_argument("--out", default=str(paths.REPORTS), help="folder for the CSV files (default autograder/reports/)")
+    export.add_argument("--roster", default=str(paths.AUTOGRADER / "roster.csv"), help="who each student is on the platform (written by collect)")
+    export.add_argument("--assignments", nargs="+", metavar="NAME", help="the assignments to export (default: all graded)")
+    _add_database_options(export)
+    export.set_defaults(func=cmd_export)
 
     lab = sub.add_parser("lab", help="open your workspace in JupyterLab (other options go to JupyterLab)")
     lab.add_argument("--instructor", action="store_true", help="the instructor's lab: the course folder, formgrader")

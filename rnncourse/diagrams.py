@@ -382,6 +382,30 @@ def encoder_decoder_attention() -> Figure:
     return c.figure
 
 
+def linear_attention_state() -> Figure:
+    """Causal linear attention as an RNN: a matrix state $S_t$ updated by the outer product
+    $\\phi(k_t) v_t^\\top$ and read by the query, $y_t \\propto \\phi(q_t)^\\top S_t$."""
+    c = Canvas(7.6, 4.8)
+    y_in, y_state, y_out = 0.45, 2.2, 3.95
+    side = 0.95                                   # the state is a d_k x d_v matrix: a square
+    xs = [2.35, 4.45, 6.55]
+    c.box(0.55, y_state, r"$S_0$", width=0.7, height=0.7, kind="h0")
+    c.text(0.55, y_state - 0.65, r"$= 0$")
+    for t, x in enumerate(xs, start=1):
+        c.node(x, y_in, rf"$x_{t}$", "x")
+        c.box(x, y_state, rf"$S_{t}$", width=side, height=side, kind="h")
+        c.node(x, y_out, rf"$y_{t}$", "y")
+        previous = 0.55 + 0.35 if t == 1 else xs[t - 2] + side / 2
+        c.arrow((previous, y_state), (x - side / 2, y_state), COLOUR["W_hh"], shrink=(0.02, 0.04),
+                label=r"$+$", label_offset=(0.0, 0.28))
+        c.arrow((x, y_in), (x, y_state - side / 2), COLOUR["W_xh"], shrink=(NODE_R, 0.04),
+                label=r"$\phi(k_t) v_t^\top$" if t == 1 else None, label_offset=(-0.62, 0.0))
+        c.arrow((x, y_state + side / 2), (x, y_out), COLOUR["W_hy"], shrink=(0.04, NODE_R),
+                label=r"$\phi(q_t)^\top S_t$" if t == 1 else None, label_offset=(-0.62, 0.0))
+    c.text(4.2, 4.55, r"state $S_t$: a $d_k \times d_v$ matrix, the same size at every step", size=FONT_PT)
+    return c.figure
+
+
 DIAGRAMS: dict[str, Callable[[], Figure]] = {
     "unrolled_rnn": unrolled_rnn,
     "bptt_graph": bptt_graph,
@@ -390,6 +414,7 @@ DIAGRAMS: dict[str, Callable[[], Figure]] = {
     "bidirectional_rnn": bidirectional_rnn,
     "stacked_rnn": stacked_rnn,
     "encoder_decoder_attention": encoder_decoder_attention,
+    "linear_attention_state": linear_attention_state,
 }
 
 

@@ -1,8 +1,8 @@
 """Attack class "answers imported from the course" (tests/attacks/course_code.py), graded through the real sandbox.
 
 Every such submission does no work of its own and must score 0: the course's references are not
-importable in a graded kernel, not even with the checkout put on sys.path by hand, and the error
-the kernel reports is one that autograder.messages explains to the student.
+importable in a graded kernel, not even with the checkout put on sys.path by hand, and the grader
+explains the failed import to the student (autograder.messages).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from autograder.grading import grade_notebook
-from autograder.messages import course_code_message
+from autograder.messages import COURSE_CODE
 from conftest import ROOT
 from test_attacks import ATTACK_DIR, LIMITS, build
 
@@ -47,9 +47,8 @@ def test_course_code_earns_nothing(graded, assignment, name):
 
 def test_the_failed_imports_are_explained(graded):
     """Each attack fails to import course code (in an answer cell, or in a test that calls a wrapper),
-    and the message helper explains the error the kernel reported."""
+    and wherever the grader reports that failure it says the course's reference code is not available."""
     for (assignment, name), result in graded.items():
-        texts = result.answer_errors + [test.message for test in result.tests]
-        errors = [re.search(r"(ModuleNotFoundError|ImportError): (.*)", text) for text in texts]
-        explained = [course_code_message(m.group(1), m.group(2)) for m in errors if m]
-        assert explained and all(explained), (name, result.answer_errors)
+        texts = [error.split(": ", 1)[-1] for error in result.answer_errors] + [t.message for t in result.tests]
+        imports = [text for text in texts if re.match(r"(ModuleNotFoundError|ImportError): ", text)]   # the kernel's error
+        assert imports and all(COURSE_CODE in text for text in imports), (name, texts)

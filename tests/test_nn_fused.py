@@ -127,13 +127,13 @@ def test_meta_device(kind, bidirectional):
     assert all(p.grad.shape == p.shape for p in module.parameters())
 
 
-def test_padded_batches_and_chos_gru_are_refused():
+def test_padded_batches_and_reset_before_gru_are_refused():
     with pytest.raises(ValueError, match="lengths"):
         FusedLSTM(3, 4)(torch.zeros(5, 2, 3), lengths=[5, 3])
     with pytest.raises(ValueError, match="lengths"):
         FusedGRU(3, 4)(torch.zeros(5, 2, 3), lengths=[5, 3])
     with pytest.raises(ValueError, match="convention"):
-        FusedGRU(3, 4, convention="cho")
+        FusedGRU(3, 4, convention="reset_before")
 
 
 @pytest.mark.gpu

@@ -127,23 +127,23 @@ def test_cells_equal_torch_cells(device):
     torch.testing.assert_close(gru(x), ref_gru(x), **TOL)
 
 
-def test_nn_gru_computes_the_pytorch_convention_not_chos():
+def test_nn_gru_computes_the_pytorch_convention_not_reset_before():
     """The proof the book cites: with the same weights, nn.GRU equals the reset-after-product form
-    and differs from Cho et al.'s reset-before-product form; both agree when r has no effect."""
+    and differs from the reset-before-product form; both agree when r has no effect."""
     torch.manual_seed(5)
     reference = nn.GRU(3, 4).double()
     ours = GRU(3, 4).double()
-    cho = GRU(3, 4, convention="cho").double()
+    reset_before = GRU(3, 4, convention="reset_before").double()
     ours.load_state_dict(reference.state_dict())
-    cho.load_state_dict(reference.state_dict())
+    reset_before.load_state_dict(reference.state_dict())
     X = torch.randn(8, 2, 3, dtype=torch.float64)
     out_ref, _ = reference(X)
     torch.testing.assert_close(ours(X)[0], out_ref, **TOL)
-    assert (cho(X)[0] - out_ref).abs().max() > 1e-2
-    # Cho's z weights the candidate: flip the sign of the z pre-activation (rows H:2H) and drop
+    assert (reset_before(X)[0] - out_ref).abs().max() > 1e-2
+    # In the reset-before form z weights the candidate: flip the sign of the z pre-activation (rows H:2H) and drop
     # the reset gate's effect (r = 1 when its pre-activation is huge, and no b_hn), then they agree.
     with torch.no_grad():
-        for module in (reference, cho):
+        for module in (reference, reset_before):
             H = 4
             module.weight_ih_l0[:H].zero_()
             module.weight_hh_l0[:H].zero_()
@@ -151,8 +151,8 @@ def test_nn_gru_computes_the_pytorch_convention_not_chos():
             module.bias_hh_l0[:H].zero_()
             module.bias_hh_l0[2 * H:].zero_()
         for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
-            getattr(cho, name)[4:8].neg_()
-    torch.testing.assert_close(cho(X)[0], reference(X)[0], rtol=1e-9, atol=1e-12)
+            getattr(reset_before, name)[4:8].neg_()
+    torch.testing.assert_close(reset_before(X)[0], reference(X)[0], rtol=1e-9, atol=1e-12)
 
 
 def test_scratch_matches_numpy_references():
@@ -168,7 +168,7 @@ def test_scratch_matches_numpy_references():
     out, (h_n, c_n) = lstm(X)
     torch.testing.assert_close(out, torch.from_numpy(Hs), **TOL)
     torch.testing.assert_close(c_n[0], torch.from_numpy(Cs[-1]), **TOL)
-    for convention in ("pytorch", "cho"):
+    for convention in ("pytorch", "reset_before"):
         gru = GRU(3, 4, convention=convention).double()
         p = {k[:-3].replace("weight_", "W_").replace("bias_", "b_"): v.detach().numpy() for k, v in gru.state_dict().items()}
         Hs, _ = gru_forward(X.numpy(), None, **p, convention=convention)

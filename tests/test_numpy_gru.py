@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 import torch
 
-from rnncourse.numpy_ref.gru import (gru_backward, gru_cho_step_backward, gru_cho_step_forward, gru_forward,
+from rnncourse.numpy_ref.gru import (gru_backward, gru_reset_before_step_backward, gru_reset_before_step_forward, gru_forward,
                                      gru_step_backward, gru_step_forward)
 from test_numpy_lstm import numerical_gradient, rel_error
 
-STEPS = {"pytorch": (gru_step_forward, gru_step_backward), "cho": (gru_cho_step_forward, gru_cho_step_backward)}
+STEPS = {"pytorch": (gru_step_forward, gru_step_backward), "reset_before": (gru_reset_before_step_forward, gru_reset_before_step_backward)}
 PARAMS = ("W_ih", "W_hh", "b_ih", "b_hh")
 
 
@@ -21,7 +21,7 @@ def make(T=4, B=3, D=5, H=4, seed=0):
     return p, rng.normal(size=(T, B, H))
 
 
-@pytest.mark.parametrize("convention", ["pytorch", "cho"])
+@pytest.mark.parametrize("convention", ["pytorch", "reset_before"])
 def test_step_backward_matches_finite_differences(convention):
     forward, backward = STEPS[convention]
     p, G = make()
@@ -37,7 +37,7 @@ def test_step_backward_matches_finite_differences(convention):
         assert err < 1e-7, (name, err)
 
 
-@pytest.mark.parametrize("convention", ["pytorch", "cho"])
+@pytest.mark.parametrize("convention", ["pytorch", "reset_before"])
 def test_sequence_backward_matches_finite_differences(convention):
     p, G = make(seed=1)
     dh_T = np.random.default_rng(5).normal(size=p["h0"].shape)
@@ -78,17 +78,17 @@ def test_pytorch_convention_matches_nn_gru_forward_and_gradients():
         np.testing.assert_allclose(getattr(gru, torch_name).grad.numpy(), grads[name], rtol=1e-10, atol=1e-12)
 
 
-def test_cho_convention_is_not_what_nn_gru_computes():
+def test_reset_before_convention_is_not_what_nn_gru_computes():
     p, _ = make(seed=3)
     gru = torch.nn.GRU(p["X"].shape[2], p["h0"].shape[1]).double()
     copy_into_gru(gru, p)
     out, _ = gru(torch.from_numpy(p["X"]), torch.from_numpy(p["h0"][None]))
-    Hs_cho, _ = gru_forward(**p, convention="cho")
-    assert np.max(np.abs(out.detach().numpy() - Hs_cho)) > 1e-2
+    Hs_reset_before, _ = gru_forward(**p, convention="reset_before")
+    assert np.max(np.abs(out.detach().numpy() - Hs_reset_before)) > 1e-2
 
 
-def test_cho_convention_matches_torch_autograd():
-    """An independent torch transcription of Cho et al.'s equations, differentiated by autograd."""
+def test_reset_before_convention_matches_torch_autograd():
+    """An independent torch transcription of the reset-before-product equations, differentiated by autograd."""
     p, G = make(seed=4)
     H = p["h0"].shape[1]
     t = {k: torch.tensor(v, requires_grad=True) for k, v in p.items()}
@@ -102,7 +102,7 @@ def test_cho_convention_matches_torch_autograd():
         outs.append(h)
     out = torch.stack(outs)
     (out * torch.from_numpy(G)).sum().backward()
-    Hs, cache = gru_forward(**p, convention="cho")
+    Hs, cache = gru_forward(**p, convention="reset_before")
     grads = gru_backward(G, cache)
     np.testing.assert_allclose(Hs, out.detach().numpy(), rtol=1e-12, atol=1e-12)
     for name in ("X", "h0") + PARAMS:

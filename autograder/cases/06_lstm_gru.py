@@ -2,7 +2,7 @@
 import numpy as np
 
 from autograder.cases import case
-from rnncourse.numpy_ref.gru import gru_cho_step_forward
+from rnncourse.numpy_ref.gru import gru_reset_before_step_forward
 
 NOTES_ORDER, TORCH_ORDER = ("f", "i", "C", "o"), ("i", "f", "C", "o")
 
@@ -33,9 +33,9 @@ def gru_mistakes(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     n = np.tanh(Gx[:, 2 * H:] + r * Gh[:, 2 * H:])
     n_before = np.tanh(Gx[:, 2 * H:] + (r * h_prev) @ W_hh[2 * H:].T + b_hh[2 * H:])
     return {
-        "This is Cho et al.'s GRU (the course notes' form), not nn.GRU's: apply the reset gate AFTER the "
+        "This is the reset-before-product GRU (Chung et al.'s form), not nn.GRU's: apply the reset gate AFTER the "
         "product, r * (W_hn h_prev + b_hn), and let z weight the old state.":
-            gru_cho_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)[0],
+            gru_reset_before_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)[0],
         "z and 1 - z are swapped: in nn.GRU, h_t = (1 - z) * n + z * h_prev (z close to 1 keeps the old state).":
             z * n + (1 - z) * h_prev,
         "The reset gate was applied before the product (r * h_prev) @ W_hn.T; nn.GRU applies it after: "

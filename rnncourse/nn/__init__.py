@@ -7,6 +7,9 @@ use PyTorch's names, so ``load_state_dict(torch_module.state_dict())`` copies we
 ``layers``   the cell protocol, ``Recurrent`` (a cell over time) and ``StackedRecurrent``.
 ``rnn``      the Elman cell ``RNNCell`` and the multi-layer ``RNN``.
 ``lstm``     ``LSTMCell`` and ``LSTM``; ``gru``: ``GRUCell`` and ``GRU`` (PyTorch gate layout).
+``checks``   the input checks every module runs, so that bad input fails as in ``torch.nn``.
+``fast_lstm`` and ``fused``  the same LSTM (and GRU) organised for speed; ``fused`` has the
+             hand-written backward pass.
 """
 from .layers import CellBase, Recurrent, StackedRecurrent, step_mask
 from .rnn import RNN, RNNCell

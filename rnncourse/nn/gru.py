@@ -11,9 +11,10 @@ r"""The GRU in PyTorch, from scratch, equal to ``torch.nn.GRU`` (and the reset-b
     h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
     \end{aligned}
 
-``convention="cho"``: the reset gate multiplies :math:`h_{t-1}` *before* the product with
-:math:`W_{hn}`, as in Cho et al. (2014), and :math:`h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t`,
-the roles of :math:`z` as Chung et al. (2014) write them. (Cho et al. themselves write
+``convention="reset_before"``: the reset gate multiplies :math:`h_{t-1}` *before* the product
+with :math:`W_{hn}`, as in Cho et al. (2014) and Chung et al. (2014), and
+:math:`h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t`, the roles of :math:`z` as
+Chung et al. (2014) write them. (Cho et al. themselves write
 :math:`h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t`, the roles PyTorch keeps; swapping
 :math:`z` and :math:`1 - z` is only a relabelling, the reset placement is what changes the
 function.) Same parameters, different function; only ``"pytorch"`` equals ``nn.GRU`` (the tests
@@ -47,14 +48,14 @@ from torch import Tensor, nn
 
 from .layers import CellBase, StackedRecurrent
 
-CONVENTIONS = ("pytorch", "cho")
+CONVENTIONS = ("pytorch", "reset_before")
 
 
 class GRUCell(CellBase):
     """One GRU step, like ``nn.GRUCell``: ``forward(x_t, h_prev) -> h_t``.
 
-    ``convention="cho"`` applies the reset before the recurrent product instead (Cho et al.'s
-    placement, Chung et al.'s roles of z; see the module docstring).
+    ``convention="reset_before"`` applies the reset before the recurrent product instead (the placement
+    of Cho et al. and Chung et al., Chung et al.'s roles of z; see the module docstring).
     """
 
     num_gates = 3
@@ -83,7 +84,7 @@ class GRUCell(CellBase):
             z = torch.sigmoid(x_z + h_z)
             n = torch.tanh(x_n + r * h_n)  # reset AFTER the product: r * (W_hn h + b_hn)
             return (1 - z) * n + z * h_prev
-        # Cho et al.: the rows of W_hh for r and z act on h_prev, those for n on r * h_prev
+        # reset before the product: the rows of W_hh for r and z act on h_prev, those for n on r * h_prev
         Gh_rz = h_prev @ self.weight_hh[:2 * H].T  # (B, 2H)
         if self.bias_hh is not None:
             Gh_rz = Gh_rz + self.bias_hh[:2 * H]
@@ -104,7 +105,7 @@ class GRU(StackedRecurrent):
     """Multi-layer (bidirectional) GRU with the interface and parameters of ``nn.GRU``.
 
     ``forward(X, state=None, lengths=None) -> (outputs, h_n)``; time-major only.
-    ``convention="cho"`` builds the same network from reset-before-product cells.
+    ``convention="reset_before"`` builds the same network from reset-before-product cells.
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,

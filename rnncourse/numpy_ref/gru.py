@@ -11,9 +11,9 @@ PyTorch's ``nn.GRU`` (the default everywhere in the course):
     h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
     \end{aligned}
 
-The reset-before-product form (``convention="cho"``): the reset gate scales :math:`h_{t-1}`
-*before* the matrix product, as in Cho et al. (2014), and :math:`z_t` weights the candidate, as in
-Chung et al. (2014):
+The reset-before-product form (``convention="reset_before"``): the reset gate scales
+:math:`h_{t-1}` *before* the matrix product, as in Cho et al. (2014) and Chung et al. (2014),
+and :math:`z_t` weights the candidate, as in Chung et al. (2014):
 
 .. math::
 
@@ -51,7 +51,7 @@ import numpy as np
 from .lstm import require_steps, sigmoid
 
 GATES = ("r", "z", "n")  # PyTorch's stacking order in W_ih, W_hh, b_ih, b_hh
-CONVENTIONS = ("pytorch", "cho")
+CONVENTIONS = ("pytorch", "reset_before")
 
 
 def _affine(x, W, b):
@@ -94,8 +94,8 @@ def gru_step_backward(dh_t, cache):
     }
 
 
-def gru_cho_step_forward(x_t, h_prev, W_ih, W_hh, b_ih=None, b_hh=None):
-    """One step of the reset-before-product GRU (Cho et al.'s reset, Chung et al.'s z). Returns ``h_t, cache``.
+def gru_reset_before_step_forward(x_t, h_prev, W_ih, W_hh, b_ih=None, b_hh=None):
+    """One step of the reset-before-product GRU (Chung et al.'s form). Returns ``h_t, cache``.
 
     Same arrays as :func:`gru_step_forward`; ``b_hn`` is simply added to the candidate's
     pre-activation (in this convention it is indistinguishable from ``b_in``).
@@ -112,8 +112,8 @@ def gru_cho_step_forward(x_t, h_prev, W_ih, W_hh, b_ih=None, b_hh=None):
     return h_t, (x_t, h_prev, r, z, rh, h_tilde, W_ih, W_hh)
 
 
-def gru_cho_step_backward(dh_t, cache):
-    """Backward through :func:`gru_cho_step_forward` (same dict as :func:`gru_step_backward`)."""
+def gru_reset_before_step_backward(dh_t, cache):
+    """Backward through :func:`gru_reset_before_step_forward` (same dict as :func:`gru_step_backward`)."""
     x_t, h_prev, r, z, rh, h_tilde, W_ih, W_hh = cache
     H = h_prev.shape[1]
     dh_tilde = dh_t * z
@@ -137,7 +137,7 @@ def gru_cho_step_backward(dh_t, cache):
 
 _STEPS = {
     "pytorch": (gru_step_forward, gru_step_backward),
-    "cho": (gru_cho_step_forward, gru_cho_step_backward),
+    "reset_before": (gru_reset_before_step_forward, gru_reset_before_step_backward),
 }
 
 

@@ -44,7 +44,7 @@ CASES = [
                  "test_lstm_cell_backward_hidden": "c_t reaches the loss directly and through h_t"},
     ),
     dict(
-        name="gru_cho_convention",
+        name="gru_reset_before_convention",
         answers={"gru_cell_forward": (
             "def gru_cell_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):\n"
             "    H = h_prev.shape[1]\n"
@@ -53,7 +53,7 @@ CASES = [
             "    z = sigmoid(Gx[:, H:2 * H] + h_prev @ W_hh[H:2 * H].T + b_hh[H:2 * H])\n"
             "    h_tilde = np.tanh(Gx[:, 2 * H:] + (r * h_prev) @ W_hh[2 * H:].T + b_hh[2 * H:])\n"
             "    return (1 - z) * h_prev + z * h_tilde\n")},
-        failing={"test_gru_cell_forward_visible": "This is Cho et al.'s GRU",
+        failing={"test_gru_cell_forward_visible": "This is the reset-before-product GRU",
                  "test_gru_cell_forward_hidden": "gates in the order r, z, n"},
     ),
     dict(
