@@ -24,10 +24,11 @@ def _result(student: str, source, passed: int) -> NotebookResult:
                           max_score=source.max_score, tests=tests, sha256="x")
 
 
-@pytest.fixture
-def gradebook(tmp_path):
+@pytest.fixture(scope="module")
+def gradebook(tmp_path_factory):
     """A class of three: 1001 (Canvas) and 701 (Moodle) graded, 1001 with a written answer graded by
     hand; 1002 in the roster without a submission. Returns (gradebook URL, roster, scores)."""
+    tmp_path = tmp_path_factory.mktemp("gradebook")
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     source = load_source(A)
     gb = open_gradebook(url)
