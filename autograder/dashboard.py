@@ -32,15 +32,15 @@ NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 TOP_MISTAKES = 3
 
 
-def read_results(autograded: Path) -> list[NotebookResult]:
-    """Every stored result under ``autograded`` (a file that cannot be read is skipped)."""
-    results = []
+def read_results(autograded: Path) -> tuple[list[NotebookResult], list[str]]:
+    """Every stored result under ``autograded``, and one line for each file that cannot be read."""
+    results, unreadable = [], []
     for path in sorted(Path(autograded).glob("*/*/result.json")):
         try:
             results.append(NotebookResult.from_dict(json.loads(path.read_text())))
-        except (OSError, ValueError, TypeError, KeyError):
-            continue
-    return results
+        except (OSError, ValueError, TypeError, KeyError) as err:
+            unreadable.append(f"{path.relative_to(autograded)}: {type(err).__name__}: {err}")
+    return results, unreadable
 
 
 def mistake(message: str) -> str:
@@ -167,7 +167,7 @@ figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
 """
 
 
-def render(results: list[NotebookResult], book_url: str, extra_sections: str = "") -> str:
+def render(results: list[NotebookResult], book_url: str, extra_sections: str = "", unreadable: list[str] = ()) -> str:
     e = html.escape
     tests = summarise_tests(results, book_url)
     body = [f"<h1>Class dashboard</h1><p>{len(results)} submission(s) of "
@@ -194,9 +194,12 @@ def render(results: list[NotebookResult], book_url: str, extra_sections: str = "
     rows = "".join(f"<tr><td>{e(r.student)}</td><td>{e(r.assignment)}</td><td>{r.score:g}/{r.max_score:g}</td>"
                    f"<td><ul>{''.join(f'<li>{e(x)}</li>' for x in reasons)}</ul></td></tr>"
                    for r, reasons in flagged(results))
+    broken = "".join(f"<li>{e(line)}</li>" for line in unreadable)
     body.append('<section id="flagged"><h2>Submissions that need a look</h2>' + (
         f"<table><tr><th>student</th><th>assignment</th><th>score</th><th>why</th></tr>{rows}</table>"
-        if rows else "<p>None.</p>") + "</section>")
+        if rows else "<p>None.</p>")
+        + (f"<p>Stored results that could not be read (grade again with --force):</p><ul>{broken}</ul>" if broken else "")
+        + "</section>")
     body.append(extra_sections)
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -212,7 +215,7 @@ def write_dashboard(autograded: Path, reports: Path, book_url: str | None = None
     to ``reports/similar.csv``)."""
     from . import similarity
 
-    results = read_results(autograded)
+    results, unreadable = read_results(autograded)
     if not results:
         return None
     extra_sections = ""
@@ -225,5 +228,5 @@ def write_dashboard(autograded: Path, reports: Path, book_url: str | None = None
         book_url = os.path.relpath(paths.ROOT / "_build" / "html" / "book", Path(reports).resolve())
     target = Path(reports) / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(results, book_url, extra_sections))
+    target.write_text(render(results, book_url, extra_sections, unreadable))
     return target

@@ -45,6 +45,9 @@ def run(tmp_path_factory):
         target = folder / "autograded" / r.student / A / "result.json"
         target.parent.mkdir(parents=True)
         target.write_text(json.dumps(r.to_dict()))
+    broken = folder / "autograded" / "x0" / A / "result.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"student": "x0", "tru')
     copied = solution_answers(A)
     for student, answers in {"s0": copied, "s1": _disguise(copied), "s2": None, "s3": None}.items():
         target = folder / "submitted" / student / A / f"{A}.ipynb"
@@ -78,6 +81,7 @@ def test_flagged_submissions_are_listed_with_their_reasons(run):
     assert "v0" in flagged and "was edited; the original was restored" in flagged
     assert "w0" in flagged and "not graded: the notebook is not valid JSON" in flagged
     assert "s0" not in flagged
+    assert f"x0/{A}/result.json: JSONDecodeError" in flagged       # a damaged result is named, not skipped
 
 
 def test_similar_submissions_are_listed_for_a_look(run):
