@@ -102,8 +102,10 @@ def map_member(name: str, zip_date: datetime) -> Member | str:
 
 
 def _is_regular(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    return mode == 0 or stat.S_ISREG(mode)   # archives written on Windows carry no mode: a file
+    """A member is a file unless its Unix mode names another type (a link, a device, a pipe).
+    Many writers store no type at all (permissions only, or a Windows archive): a file."""
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    return kind in (0, stat.S_IFREG)
 
 
 def _preference(member: Member, assignment: str) -> tuple:

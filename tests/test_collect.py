@@ -66,6 +66,18 @@ def test_canvas_archive(tmp_path):
     assert "LATE: 1002" in text and "README.txt" in text and "superseded" in text
 
 
+def test_members_without_a_file_type_are_files(tmp_path):
+    """Many archivers store only permissions (Python's writestr: 0o600) or nothing (Windows)."""
+    archive = tmp_path / "plain.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr(f"doejane_1001_5001_{A}.ipynb", _notebook("jane"))
+        info = zipfile.ZipInfo(f"smithbob_1002_5002_{A}.ipynb")
+        info.create_system, info.external_attr = 0, 0x20           # MS-DOS, the archive bit
+        handle.writestr(info, _notebook("bob"))
+    done = collect(archive, A, tmp_path / "submitted")
+    assert sorted(m.student for m in done.placed) == ["1001", "1002"] and not done.unmapped
+
+
 def test_moodle_archive_folders_and_flat(tmp_path):
     archive = _zip(tmp_path / "moodle.zip", {
         f"Jane Doe_701_assignsubmission_file_/{A}.ipynb": _notebook("jane"),
