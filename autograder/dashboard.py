@@ -28,7 +28,8 @@ from . import paths
 from .grading import NotebookResult
 
 BOOK = paths.ROOT / "book"
-NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+# A number standing alone (not the 0 of h0 or the 1 of h_{t-1}).
+NUMBER = re.compile(r"(?<![\w{}+-])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w}])")
 TOP_MISTAKES = 3
 
 
@@ -55,17 +56,18 @@ def tested_function(grade_id: str) -> str:
 
 
 def section_anchor(chapter: Path, name: str) -> tuple[str, str]:
-    """(HTML id, heading) of the first section of ``chapter`` (MyST) whose text names ``name``,
-    or ("", "") where none does."""
+    """(HTML id, heading) of the first section of ``chapter`` (MyST) below its title whose text
+    names ``name`` (``many_to_one`` or "many-to-one"), or ("", "") where none does."""
     from docutils.nodes import make_id
 
     if not chapter.is_file():
         return "", ""
+    named = re.compile(r"\b" + r"[_ -]".join(map(re.escape, name.split("_"))) + r"\b", re.IGNORECASE)
     heading = ""
     for line in chapter.read_text().splitlines():
-        if match := re.match(r"^#{1,6}\s+(.*)", line):
-            heading = match[1].replace("`", "")
-        if heading and re.search(rf"\b{re.escape(name)}\b", line):
+        if match := re.match(r"^(#{1,6})\s+(.*)", line):
+            heading = match[2].replace("`", "") if len(match[1]) > 1 else ""
+        if heading and named.search(line):
             return make_id(heading), heading
     return "", ""
 

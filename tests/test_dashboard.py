@@ -61,6 +61,7 @@ def run(tmp_path_factory):
 def test_mistakes_are_grouped_by_their_message_with_numbers_masked(run):
     assert mistake(TRANSPOSED.format(0.1, 2)) == mistake(TRANSPOSED.format(0.314, 7))
     assert mistake("shape (3,) not (2, 3)") != mistake(TRANSPOSED.format(0.1, 2))
+    assert mistake("carry h_{t-1} from h0, got -1.5e-3 at (2, 3)") == "carry h_{t-1} from h0, got … at (…, …)"
     _, text = run
     # 3 of the 10 graded submissions (the ungradable one does not count) made the mistake.
     row = next(line for line in text.split("<tr>") if "W_xh looks transposed" in line)
@@ -72,6 +73,7 @@ def test_mistakes_are_grouped_by_their_message_with_numbers_masked(run):
 def test_section_anchor_is_the_chapter_section_that_names_the_function():
     assert section_anchor(ROOT / "book" / f"{A}.md", "rnn_step_forward") == ("the-forward-pass-in-numpy",
                                                                         "The forward pass in NumPy")
+    assert section_anchor(ROOT / "book" / f"{A}.md", "many_to_one") == ("output-heads", "Output heads")  # "many-to-one"
     assert section_anchor(ROOT / "book" / f"{A}.md", "no_such_function_anywhere") == ("", "")
 
 
