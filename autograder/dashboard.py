@@ -121,12 +121,15 @@ def _figure(height: float):
 
 
 def score_plot(assignment: str, scores: list[float], maximum: float) -> str:
+    from matplotlib.ticker import MaxNLocator
+
     figure = _figure(2.6)
     axes = figure.subplots()
     bins = min(20, max(1, int(maximum))) if maximum else 10
     axes.hist(scores, bins=bins, range=(0, maximum or 1), color="#3b6ea8", edgecolor="white")
     axes.set_xlabel(f"score (out of {maximum:g})")
     axes.set_ylabel("submissions")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(f"{assignment}: score distribution")
     mean = sum(scores) / len(scores)
     alt = (f"Histogram of the scores of {len(scores)} submission(s) of {assignment}: mean {mean:.1f} "
