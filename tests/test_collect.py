@@ -129,13 +129,17 @@ def test_hostile_members_are_listed_never_extracted(tmp_path):
 
 def test_a_damaged_member_is_listed(tmp_path):
     archive = _zip(tmp_path / "c.zip", {f"doejane_1001_5001_{A}.ipynb": _notebook("jane"),
-                                        f"smithbob_1002_5002_{A}.ipynb": _notebook("bob")})
+                                        f"smithbob_1002_5002_{A}.ipynb": _notebook("bob"),
+                                        f"smithbob_1002_5002_{A}-0.ipynb": _notebook("bob-older")},
+                   dates={f"smithbob_1002_5002_{A}-0.ipynb": (2026, 10, 1, 0, 0, 0)})
     raw = archive.read_bytes()
     at = raw.index(_notebook("bob"))                        # stored uncompressed: flip one byte of it
     archive.write_bytes(raw[:at] + b"X" + raw[at + 1:])
     done = collect(archive, A, tmp_path / "submitted")
     assert [m.student for m in done.placed] == ["1001"]
-    assert "cannot be unpacked (BadZipFile" in dict(done.unmapped)[f"smithbob_1002_5002_{A}.ipynb"]
+    reasons = dict(done.unmapped)
+    assert "cannot be unpacked (BadZipFile" in reasons[f"smithbob_1002_5002_{A}.ipynb"]
+    assert "whose newest was not placed" in reasons[f"smithbob_1002_5002_{A}-0.ipynb"]   # not dropped either
 
 
 def test_a_linked_student_folder_is_not_written_through(tmp_path):
