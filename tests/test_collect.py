@@ -12,8 +12,6 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from autograder.collect import collect, map_member
 from conftest import ROOT
 
