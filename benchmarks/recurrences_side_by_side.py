@@ -3,7 +3,7 @@
 Usage (the committed results in book/data/recurrences_side_by_side.json came from the first line)::
 
     python benchmarks/recurrences_side_by_side.py                  # ~10 min on 2 busy cores
-    python benchmarks/recurrences_side_by_side.py --steps 5 --seeds 0 --out /tmp/small.json
+    python benchmarks/recurrences_side_by_side.py --steps 2 --seeds 0 --n-test 20 --out /tmp/small.json
 
 A tanh RNN, an LSTM, a minGRU stack, a Mamba-style selective SSM stack and a small Transformer
 (all with width 64, two layers) train with the same budget (steps of 32 fresh sequences, Adam)
@@ -33,6 +33,7 @@ def main(argv=None) -> int:
     parser.add_argument("--kinds", nargs="+", default=list(MODEL_KINDS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--n-test", type=int, default=500, help="test sequences per task")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--out", type=Path, default=ROOT / "book" / "data" / "recurrences_side_by_side.json")
     args = parser.parse_args(argv)
@@ -40,11 +41,12 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     runs = []
     for task in args.tasks:
-        for record in compare_on_task(task, kinds=args.kinds, seeds=args.seeds, steps=args.steps):
+        for record in compare_on_task(task, kinds=args.kinds, seeds=args.seeds, steps=args.steps,
+                                      n_test=args.n_test):
             print(f"{task:18s} {record['model']:13s} seed {record['seed']}: accuracy {record['accuracy']:.3f}, "
                   f"{record['train_seconds']:.1f} s", flush=True)
             runs.append(record)
-    result = {"config": {"steps": args.steps, "batch": 32, "seeds": args.seeds, "tasks": args.tasks, "kinds": args.kinds},
+    result = {"config": {"steps": args.steps, "batch": 32, "n_test": args.n_test, "seeds": args.seeds, "tasks": args.tasks, "kinds": args.kinds},
               "runs": runs,
               "command": "python benchmarks/recurrences_side_by_side.py " + " ".join(sys.argv[1:] if argv is None else argv),
               "total_seconds": round(time.perf_counter() - start, 1),

@@ -232,3 +232,58 @@ def test_every_module_runs_on_the_meta_device():
         y, (S, z) = la_t.CausalLinearAttention(D, device="meta")(X, mode=mode)
         assert y.shape == (T, B, D) and S.shape == (B, D, D) and S.device.type == "meta"
     assert MambaBlock(D, device="meta")(X).shape == (T, B, D)
+
+
+# ---- the tasks and the side-by-side experiment ------------------------------------------------------
+
+def test_selective_copying_targets_are_the_scattered_symbols_in_order():
+    from rnncourse.data.recall_tasks import IGNORE, selective_copying
+    tokens, targets = selective_copying(50, T=20, n_data=4, n_symbols=8, rng=np.random.default_rng(0))
+    assert tokens.shape == targets.shape == (24, 50)
+    for col in range(50):
+        data = tokens[:20, col][tokens[:20, col] >= 2] - 2                # the symbols, in order of position
+        assert len(data) == 4 and np.all(tokens[20:, col] == 1)
+        np.testing.assert_array_equal(targets[20:, col], data)
+        assert np.all(targets[:20, col] == IGNORE)
+    with pytest.raises(ValueError, match="n_data"):
+        selective_copying(1, T=3, n_data=4, n_symbols=8, rng=np.random.default_rng(0))
+
+
+def test_associative_recall_targets_are_the_asked_keys_values():
+    from rnncourse.data.recall_tasks import IGNORE, associative_recall
+    n_pairs, n_queries, n_keys = 6, 3, 10
+    tokens, targets = associative_recall(40, n_pairs, n_queries, n_keys, 12, np.random.default_rng(1))
+    assert tokens.shape == (2 * n_pairs + n_queries, 40)
+    for col in range(40):
+        keys, values = tokens[0:2 * n_pairs:2, col], tokens[1:2 * n_pairs:2, col] - n_keys
+        assert len(set(keys)) == n_pairs and np.all(keys < n_keys) and np.all(values >= 0)
+        lookup = dict(zip(keys, values))
+        for pos in range(2 * n_pairs, len(tokens)):
+            assert targets[pos, col] == lookup[tokens[pos, col]]
+        assert np.all(targets[:2 * n_pairs, col] == IGNORE)
+    with pytest.raises(ValueError, match="n_queries"):
+        associative_recall(1, 2, 3, 10, 4, np.random.default_rng(0))
+
+
+def test_side_by_side_benchmark_runs_in_a_tiny_configuration(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "side.json"
+    subprocess.run([sys.executable, str(root / "benchmarks" / "recurrences_side_by_side.py"), "--steps", "2",
+                    "--seeds", "0", "--n-test", "20", "--out", str(out)], check=True, cwd=root, capture_output=True, timeout=300)
+    record = json.loads(out.read_text())
+    assert {(r["task"], r["model"]) for r in record["runs"]} == {
+        (task, kind) for task in record["config"]["tasks"] for kind in record["config"]["kinds"]}
+    assert all(0.0 <= r["accuracy"] <= 1.0 and r["train_seconds"] > 0 for r in record["runs"])
+
+
+def test_the_recorded_side_by_side_covers_every_model_task_and_seed():
+    import json
+    from pathlib import Path
+    record = json.loads((Path(__file__).resolve().parent.parent / "book" / "data" / "recurrences_side_by_side.json").read_text())
+    config = record["config"]
+    assert len(config["seeds"]) >= 2
+    assert len(record["runs"]) == len(config["tasks"]) * len(config["kinds"]) * len(config["seeds"])
