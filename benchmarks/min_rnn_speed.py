@@ -66,7 +66,7 @@ def main(argv=None) -> int:
             row[f"{full}_over_{name}"] = row[f"{full}_ms"] / best
         rows.append(row)
         print({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()}, flush=True)
-    data = {"command": command(), "date": now(), "machine": machine(dev),
+    data = {"benchmark": "min_rnn_speed", "command": command(), "date": now(), "machine": machine(dev),
             "config": {"batch": args.batch, "input_size": D, "hidden_size": H, "repeats": args.repeats,
                        "threads": args.threads}, "rows": rows}
     cols = list(contenders)
