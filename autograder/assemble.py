@@ -1,9 +1,15 @@
 """Rebuild the notebook to grade from the instructor source and the student's answers.
 
-Every cell that is not a solution cell (instructions, set-up code, visible AND hidden tests)
-comes from the source notebook, by position in the source. From the submission only the
-solution cells (matched by grade id) and any cells the student added after them are taken.
-So a deleted, edited or reordered test cell changes nothing: it is restored and flagged.
+Every cell that is not a solution cell (instructions, set-up code, visible tests) comes from the
+source notebook, by position in the source. From the submission only the solution cells (matched
+by grade id) and any cells the student added after them are taken. So a deleted, edited or
+reordered test cell changes nothing: it is restored and flagged.
+
+A hidden test's code never goes to the kernel, whatever its body: its cell is kept empty, as a
+place for the grader's probe cell (``autograder.probes`` decides it outside the kernel).
+
+Each code cell carries its role in ``metadata.autograder.role`` (``setup``, ``answer``, ``test``,
+``hidden``), which the sandbox uses to rebuild the kernel's state after a crash.
 """
 from __future__ import annotations
 
@@ -23,13 +29,16 @@ class Assembled:
     test_cells: dict[str, int] = field(default_factory=dict)   # grade id -> index in notebook
 
 
-def _code(source: str) -> nbformat.NotebookNode:
-    return nbformat.v4.new_code_cell(source)
+def _code(source: str, role: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["autograder"] = {"role": role}
+    return cell
 
 
 def assemble(source: nbformat.NotebookNode, released: nbformat.NotebookNode,
-             submission: nbformat.NotebookNode) -> Assembled:
-    """The notebook that is run: source structure, student answers, restored tests."""
+             submission: nbformat.NotebookNode, hidden: set[str] = frozenset()) -> Assembled:
+    """The notebook that is run: source structure, student answers, restored visible tests, and
+    an empty cell in place of each hidden test (grade ids in ``hidden``)."""
     flags: list[str] = []
     kernel = submission.get("metadata", {}).get("kernelspec", {})
     if not isinstance(kernel, dict) or kernel.get("name") != EXPECTED_KERNEL:
@@ -83,15 +92,19 @@ def assemble(source: nbformat.NotebookNode, released: nbformat.NotebookNode,
         gid = grade_id(cell)
         if gid in solution_ids and cell.cell_type == "code":
             released_stub = next((c.source for c in released.cells if grade_id(c) == gid), "")
-            cells.append(_code(answers.get(gid, released_stub)))
+            cells.append(_code(answers.get(gid, released_stub), "answer"))
             if not first_solution_done:
-                cells += [_code(s) for s in extras.get(None, [])]
+                cells += [_code(s, "answer") for s in extras.get(None, [])]
                 first_solution_done = True
-            cells += [_code(s) for s in extras.get(gid, [])]
+            cells += [_code(s, "answer") for s in extras.get(gid, [])]
+        elif is_test(cell) and gid in hidden:
+            test_cells[gid] = len(cells)
+            cells.append(_code("", "hidden"))
         else:
             copy = nbformat.from_dict(cell)
             if copy.cell_type == "code":
                 copy.outputs, copy.execution_count = [], None
+                copy.metadata["autograder"] = {"role": "test" if is_test(copy) else "setup"}
             if is_test(copy):
                 test_cells[gid] = len(cells)
             cells.append(copy)

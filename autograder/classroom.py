@@ -1,8 +1,9 @@
 """Grade a whole class: every autograder/submitted/<student>/<assignment>/<assignment>.ipynb.
 
-Resumable and idempotent: a submission whose file has not changed since it was graded is not
-graded again (the gradebook's run record says so), and a run killed at any point can simply be
-started again. Several submissions are graded at once by ``workers`` threads, each waiting on
+Resumable and idempotent: a submission whose file has not changed since it was graded against
+the same version of its assignment is not graded again (the gradebook's run record holds a hash
+of both), and a run killed at any point can simply be started again. A submission graded again
+says why (new, changed, the assignment or its checks changed, or ``--force``). Several submissions are graded at once by ``workers`` threads, each waiting on
 its own sandboxed process. ``shard=(i, n)`` grades only the students whose stable hash falls in
 shard i of n, so that several machines can share a class and one (PostgreSQL) gradebook.
 A submission is recorded in the gradebook only once its result and feedback files are written,
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from . import paths
 from .gradebook import already_graded, disagreements, open_gradebook, record, register_assignment, schema_lock
-from .grading import NotebookResult, grade_notebook, load_source
+from .grading import NotebookResult, TestResult, grade_notebook, load_source
+from .probes.secret import assignment_version
 from .report import write_feedback
 from .sandbox import Limits
 
@@ -83,7 +85,7 @@ def _grade_job(job: Job, limits: Limits, hide: tuple[str, ...]) -> NotebookResul
         try:
             source = load_source(job.assignment)
             result.max_score = source.max_score
-            from .grading import TestResult
+            result.version = assignment_version(job.assignment)
             result.tests = [TestResult(g, d, 0.0, p, h, "not graded: " + job.problem) for g, p, d, h in source.tests()]
         except Exception:
             pass
@@ -91,6 +93,28 @@ def _grade_job(job: Job, limits: Limits, hide: tuple[str, ...]) -> NotebookResul
             result.sha256 = hashlib.sha256(job.path.read_bytes()).hexdigest()
         return result
     return grade_notebook(job.path, job.assignment, job.student, limits, hide)
+
+
+def _why_grade(job: Job, gb, stored: Path, force: bool) -> str:
+    """Why ``job`` must be graded (now), or '' when its recorded grade still holds."""
+    sha = hashlib.sha256(job.path.read_bytes()).hexdigest() if job.path.is_file() else ""
+    version = assignment_version(job.assignment) if job.assignment in paths.assignments() else ""
+    if force:
+        return "graded again: --force"
+    if not stored.is_file():
+        return "new submission"
+    key = hashlib.sha256(f"{sha}:{version}".encode()).hexdigest()
+    if already_graded(gb, job.student, job.assignment, f"{job.assignment}.ipynb", key):
+        return ""
+    try:
+        before = json.loads(stored.read_text())
+    except (OSError, ValueError):
+        return "graded again: its stored result was unreadable"
+    if not isinstance(before, dict) or before.get("sha256") != sha:
+        return "graded again: the submission changed"
+    if before.get("version") != version:
+        return "graded again: the assignment or its checks changed since it was graded"
+    return "graded again: the gradebook had no record of it"
 
 
 def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: bool = False,
@@ -115,13 +139,14 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
     try:
         results: list[NotebookResult] = []
         todo: list[Job] = []
+        reasons: dict[int, str] = {}
         for job in jobs:
-            sha = hashlib.sha256(job.path.read_bytes()).hexdigest() if job.path.is_file() else ""
-            stored = _result_path(job, autograded)
-            if not force and stored.is_file() and already_graded(gb, job.student, job.assignment, f"{job.assignment}.ipynb", sha):
-                results.append(NotebookResult.from_dict(json.loads(stored.read_text())))
-            else:
+            reason = _why_grade(job, gb, _result_path(job, autograded), force)
+            if reason:
                 todo.append(job)
+                reasons[id(job)] = reason
+            else:
+                results.append(NotebookResult.from_dict(json.loads(_result_path(job, autograded).read_text())))
         log(f"grading {len(todo)} submission(s) with {workers} worker(s); {len(results)} already graded and unchanged")
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = {pool.submit(_grade_job, job, limits, tuple(hide)): job for job in todo}
@@ -131,14 +156,15 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
                     result = future.result()
                 except Exception as err:  # a grader bug must not stop the class
                     result = NotebookResult(job.student, job.assignment, f"{job.assignment}.ipynb",
-                                            error=f"the grader failed on this submission: {type(err).__name__}: {err}")
+                                            error=f"the grader failed on this submission: {type(err).__name__}")
+                result.graded_because = reasons[id(job)]
                 _save_result(result, _result_path(job, autograded))
                 write_feedback(result, feedback)
                 if result.tests:       # a submission of an unknown assignment has no cells to store
                     record(gb, result)
                 results.append(result)
                 log(f"  {job.student:<20} {job.assignment:<28} {result.score:g}/{result.max_score:g}"
-                    + (f"  ({result.error})" if result.error else ""))
+                    + (f"  ({result.error})" if result.error else "") + f"  [{result.graded_because}]")
         for line in disagreements(gb, results):
             log(f"GRADEBOOK DISAGREES: {line}")
         return results

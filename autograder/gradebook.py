@@ -137,7 +137,7 @@ def record(gb, result: NotebookResult) -> None:
             gb.db.commit()
             key = dict(student=result.student, assignment=result.assignment, notebook=result.notebook)
             gb.db.execute(runs.delete().where(*(getattr(runs.c, k) == v for k, v in key.items())))
-            gb.db.execute(runs.insert().values(**key, sha256=result.sha256, score=result.score, max_score=result.max_score))
+            gb.db.execute(runs.insert().values(**key, sha256=result.run_key, score=result.score, max_score=result.max_score))
             gb.db.commit()
         except Exception:
             gb.db.rollback()

@@ -1,11 +1,12 @@
 """Grade one notebook: read it, rebuild it from the source, run it in the sandbox, score it.
 
-A test cell earns its points when it ran without error AND, where the assignment has probes
-(``autograder/probes``), the grader's own check of the same functions on fresh inputs matches
-the instructor's solution. Its failure message is the one the check raised (``rnncourse.grading``
-writes them for the student), or a plain explanation of what stopped it (not answered yet, a
-name not defined, a time limit, a crash). No message, note or error shown to the student may
-quote a hidden test: such text is withheld.
+A visible test cell earns its points when it ran without error in the kernel AND, where the
+assignment has probes (``autograder/probes``), the grader's own check of the same functions on
+its own inputs matches the instructor's solution; its failure message is the kernel's (the
+student's own test output) or the grader's. A hidden test is decided by the grader alone, outside
+the kernel: its code never runs there, and its feedback is instructor-written text and numbers
+the grader computed. The probes' inputs are derived from the submission's SHA-256 and the course
+secret, so grading the same file twice gives the same score and the same feedback.
 """
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ import nbformat
 
 from . import paths
 from .assemble import assemble
-from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_solution, is_test, nbgrader_meta, read_submission
-from .probes import Probe, probes_for
+from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_test, nbgrader_meta, read_submission
+from .probes import Probe, hidden_tests, probes_for
+from .probes.secret import assignment_version, probe_seed
 from .release import release_notebook
 from .messages import course_code_message
 from .sandbox import CellOutcome, Limits, run_notebook
@@ -52,15 +54,22 @@ class NotebookResult:
     flags: list[str] = field(default_factory=list)
     answer_errors: list[str] = field(default_factory=list)
     error: str = ""          # why the notebook could not be graded at all (it scores zero)
-    sha256: str = ""
+    sha256: str = ""         # of the submitted file
+    version: str = ""        # of the assignment it was graded against (autograder.probes.secret)
     seconds: float = 0.0
+    graded_because: str = ""  # why this run graded it (a class run): new, changed, a new version, --force
+
+    @property
+    def run_key(self) -> str:
+        """What the gradebook records: the file and the assignment version it was graded with."""
+        return hashlib.sha256(f"{self.sha256}:{self.version}".encode()).hexdigest()
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> "NotebookResult":
-        data = dict(data)
+        data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         data["tests"] = [TestResult(**t) for t in data.get("tests", [])]
         return cls(**data)
 
@@ -73,9 +82,12 @@ class Source:
     released: nbformat.NotebookNode
 
     def tests(self) -> list[tuple[str, float, str, bool]]:
-        """(grade id, points, description, hidden) for every test cell, in order."""
-        return [(grade_id(c), float(nbgrader_meta(c).get("points", 0)), first_line_docstring(c.source),
-                 HIDDEN_MARKER in c.source) for c in self.notebook.cells if is_test(c)]
+        """(grade id, points, description, hidden) for every test cell, in order. A hidden test's
+        description is the one its probe file gives (its cell's body is not needed)."""
+        hidden = hidden_tests(self.assignment)
+        return [(grade_id(c), float(nbgrader_meta(c).get("points", 0)),
+                 hidden.get(grade_id(c)) or first_line_docstring(c.source), grade_id(c) in hidden)
+                for c in self.notebook.cells if is_test(c)]
 
     @property
     def max_score(self) -> float:
@@ -142,7 +154,9 @@ def _with_probes(nb: nbformat.NotebookNode, test_cells: dict[str, int],
         probe = probes.get(by_index.get(index))
         if probe is not None:
             probe_cells.add(len(cells))
-            cells.append(nbformat.v4.new_code_cell(probe.code))
+            probe_cell = nbformat.v4.new_code_cell(probe.code)
+            probe_cell.metadata["autograder"] = {"role": "probe"}
+            cells.append(probe_cell)
     out = nbformat.v4.new_notebook(cells=cells)
     out.metadata = nb.metadata
     return out, new_tests, probe_cells
@@ -154,9 +168,10 @@ def _sha256(path: Path) -> str:
 
 def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Limits = Limits(),
                    hide: tuple[str, ...] = (), use_probes: bool = True) -> NotebookResult:
-    """Grade the notebook at ``path`` as ``student``'s submission of ``assignment``. Never raises
-    for a bad submission: the result carries the reason and scores zero. ``use_probes=False``
-    trusts the in-kernel tests alone (only to show what the probes add)."""
+    """Grade the notebook at ``path`` as ``student``'s submission of ``assignment``. Never raises:
+    a bad submission, and even a fault of the grader, scores zero with the reason.
+    ``use_probes=False`` trusts the in-kernel visible tests alone (only to show what the probes
+    add); hidden tests are always decided by the grader."""
     result = NotebookResult(student=student, assignment=assignment, notebook=f"{assignment}.ipynb")
     try:
         source = load_source(assignment)
@@ -167,29 +182,48 @@ def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Li
     result.tests = [TestResult(gid, text, 0.0, points, hidden, "not graded")
                     for gid, points, text, hidden in source.tests()]
     try:
+        result.version = assignment_version(assignment)
         result.sha256 = _sha256(path) if Path(path).is_file() else ""
         submission = read_submission(Path(path))
+        _grade(result, source, submission, limits, hide, use_probes)
     except BadSubmission as err:
-        result.error = str(err)
-        for test in result.tests:
-            test.message = "not graded: " + result.error
-        return result
+        _not_graded(result, str(err))
+    except Exception as err:  # a fault of the grader: this submission scores zero, the class goes on
+        _not_graded(result, f"the grader failed on this submission ({type(err).__name__}); "
+                            "ask the instructor to look at it")
+    return result
 
-    assembled = assemble(source.notebook, source.released, submission)
+
+def _not_graded(result: NotebookResult, reason: str) -> None:
+    result.error = reason
+    result.score = 0.0
+    for test in result.tests:
+        test.points, test.message = 0.0, "not graded: " + reason
+
+
+def _grade(result: NotebookResult, source: Source, submission, limits: Limits, hide: tuple[str, ...],
+           use_probes: bool) -> None:
+    hidden = {gid for gid, _, _, is_hidden in source.tests() if is_hidden}
+    assembled = assemble(source.notebook, source.released, submission, hidden)
     result.flags = assembled.flags
-    probes = probes_for(assignment, source.notebook) if use_probes else {}
+    probes = probes_for(source.assignment, source.notebook, probe_seed(result.sha256, source.assignment))
+    if not use_probes:
+        probes = {gid: probe for gid, probe in probes.items() if gid in hidden}
     notebook, test_cells, probe_cells = _with_probes(assembled.notebook, assembled.test_cells, probes)
     run = run_notebook(notebook, limits, hide=hide, collect=tuple(p.filename for p in probes.values()))
     result.seconds = round(run.seconds, 2)
     outcomes = {o.index: o for o in run.outcomes}
     missing = CellOutcome(index=-1, status="not_run")
     for test in result.tests:
+        probe = probes.get(test.grade_id)
+        if test.hidden:
+            test.points, test.message = _hidden_grade(test, probe, run)
+            continue
         outcome = outcomes.get(test_cells[test.grade_id], missing)
         if outcome.ok:
             test.points, test.message = test.max_points, ""
         else:
             test.points, test.message = 0.0, _message(outcome, run.problem)
-        probe = probes.get(test.grade_id)
         if probe is not None and test.passed:
             mismatch = probe.check(run.files.get(probe.filename))
             if mismatch:
@@ -208,5 +242,13 @@ def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Li
     for test in result.tests:
         test.message = withhold_hidden(test.message, secret)
     result.answer_errors = [withhold_hidden(text, secret) for text in result.answer_errors]
+    result.flags = [withhold_hidden(text, secret) for text in result.flags]
     result.score = sum(t.points for t in result.tests)
-    return result
+
+
+def _hidden_grade(test: TestResult, probe: Probe | None, run) -> tuple[float, str]:
+    """Points and message of a hidden test: the grader's check of its probes, nothing else."""
+    if probe is None:
+        return 0.0, "not graded: the grader has no check for this test (tell the instructor)"
+    reason = probe.check(run.files.get(probe.filename))
+    return (test.max_points, "") if not reason else (0.0, reason)

@@ -1,7 +1,8 @@
 """What people read: the printed score table, CSV files and per-student HTML feedback.
 
-Feedback shows, for every test, what it checks (the first line of its docstring), the points
-and the message; it never shows the source of a test cell, so hidden tests stay hidden.
+Feedback shows, for every test, what it checks (the first line of its docstring, or for a hidden
+test the grader's own description), the points and the message, and states the precision rule;
+it never shows the source of a test cell. A hidden test's message is the grader's text alone.
 """
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import csv
 import html
 from pathlib import Path
 
+from rnncourse.grading.precision import RULE
+
 from .grading import NotebookResult
+
+PRECISION = f"Precision: {RULE}; a task that needs float64 says so."
 
 
 def format_student_report(result: NotebookResult) -> str:
@@ -27,6 +32,7 @@ def format_student_report(result: NotebookResult) -> str:
         lines.append(f"  [{mark}] {test.points:g}/{test.max_points:g}  {test.grade_id} ({kind}): {test.description}")
         if not test.passed and test.message:
             lines.append(f"         -> {test.message}")
+    lines.append(f"  {PRECISION}")
     return "\n".join(lines)
 
 
@@ -51,6 +57,11 @@ def format_class_table(results: list[NotebookResult]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     fmt = lambda row: "  ".join(str(x).ljust(w) for x, w in zip(row, widths))  # noqa: E731
     out = [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+    regraded = [r for r in results if r.graded_because.startswith("graded again")]
+    if regraded:
+        out.append("")
+        out.append("graded again:")
+        out += [f"  {r.student} / {r.assignment}: {r.graded_because.removeprefix('graded again: ')}" for r in regraded]
     problems = [r for r in results if r.error or r.flags]
     if problems:
         out.append("")
@@ -121,7 +132,8 @@ tr.pass td:last-child {{ color: #1a7f37; }} tr.fail td:last-child {{ color: #b32
 <h2>Tests</h2>
 <table><tr><th>test</th><th>kind</th><th>what it checks</th><th>points</th><th>feedback</th></tr>
 {"".join(rows)}
-</table></body></html>
+</table>
+<p>{e(PRECISION)}</p></body></html>
 """
 
 

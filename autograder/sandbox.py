@@ -11,8 +11,10 @@ by one with a per-cell and a per-notebook time limit, caps what each cell may pr
 writes one outcome per cell to ``JOB/result.json``. When the kernel ends, its PID namespace
 ends, and with it every process the submission started, detached or not. The worker ends
 (killing the kernel) when the grading process dies, so a grader killed with ``kill -9`` leaves
-no kernel behind. A cell over its time limit is interrupted and the next cell runs. The
-grading process only ever reads that JSON file and, if asked, named files from the working
+no kernel behind. A cell over its time limit is interrupted and the next cell runs. A kernel
+that dies (a segfault, ``os._exit``, too much memory) is started again, the set-up cells and the
+student's answers before that point are run again (not the cell that killed it), and the
+notebook goes on: a crash costs only the cell that caused it. The grading process only ever reads that JSON file and, if asked, named files from the working
 folder (never following links): nothing the submission does can reach its memory.
 
 Where the system forbids namespaces, :func:`run_notebook` refuses to run a notebook unless
@@ -21,6 +23,7 @@ Where the system forbids namespaces, :func:`run_notebook` refuses to run a noteb
 from __future__ import annotations
 
 import contextlib
+import copy
 import ctypes
 import fcntl
 import json
@@ -43,6 +46,7 @@ from . import isolation, student_package
 KERNEL_NAME = "course-sandbox"
 FIRST_UID, UID_SLOTS = 2_000_000_000, 4096   # user ids of kernels, one per notebook being graded
 UID_LOCKS = Path("/tmp/rnn-grade-uids")       # one place for every grader on the machine
+MAX_RESTARTS = 4                              # kernels started again after a crash, per notebook
 
 
 @dataclass(frozen=True)
@@ -303,6 +307,7 @@ def _worker(job: Path) -> None:
     from nbclient import NotebookClient
     from traitlets.config import Config
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.util import run_sync
 
     limits = Limits(**json.loads((job / "limits.json").read_text()))
     nb = nbformat.read(job / "notebook.ipynb", as_version=4)
@@ -334,37 +339,78 @@ def _worker(job: Path) -> None:
                     resources={"metadata": {"path": str(job / "work")}})
     deadline = time.monotonic() + limits.notebook_timeout
     workdir = job / "work"
+    killers: set[int] = set()      # cells that killed the kernel: never run again
+
+    def run(index: int, cell) -> CellOutcome:
+        """Run one cell; its outcome (a dead kernel raises DeadKernelError to the caller)."""
+        remaining = deadline - time.monotonic()
+        client.timeout = max(1, int(min(limits.cell_timeout, remaining)))
+        late = CellOutcome(index, "timeout", "Timeout", f"the cell ran longer than {client.timeout} s (an infinite loop?)")
+        try:
+            client.execute_cell(cell, index)
+        except CellTimeoutError:
+            return late
+        if replies.get(index, {}).get("ename") == "Timeout":
+            return late
+        return _outcome_of(index, cell, replies.get(index, {}))
+
+    def restart(upto: int) -> None:
+        """A fresh kernel with the state the cells before ``upto`` depend on: the set-up cells and the
+        student's answers are run again (not the tests, not the cells that killed a kernel)."""
+        client.kc.stop_channels()
+        run_sync(client.km.restart_kernel)(now=True)      # the kernel manager is asynchronous
+        client.start_new_kernel_client()
+        for earlier in range(upto):
+            cell = nb.cells[earlier]
+            role = cell.get("metadata", {}).get("autograder", {}).get("role")
+            if cell.cell_type == "code" and role in ("setup", "answer") and earlier not in killers:
+                try:
+                    run(earlier, copy.deepcopy(cell))
+                except DeadKernelError:
+                    killers.add(earlier)
+                    raise
+
+    restarts = 0
     try:
         with client.setup_kernel(env=kernel_environment(workdir), cwd=str(workdir)):
-            for index, cell in enumerate(nb.cells):
+            index = 0
+            while index < len(nb.cells):
+                cell = nb.cells[index]
                 if cell.cell_type != "code":
                     outcomes[index].status = "ok"
+                    index += 1
                     continue
-                remaining = deadline - time.monotonic()
-                if remaining <= 1:
+                if deadline - time.monotonic() <= 1:
                     problem = f"the notebook reached its time limit of {limits.notebook_timeout:.0f} s"
                     break
-                client.timeout = max(1, int(min(limits.cell_timeout, remaining)))
                 try:
-                    client.execute_cell(cell, index)
-                except CellTimeoutError:
-                    outcomes[index] = CellOutcome(index, "timeout", "Timeout",
-                                                  f"the cell ran longer than {client.timeout} s (an infinite loop?)")
+                    if index not in killers:
+                        outcomes[index] = run(index, cell)
+                    index += 1
                     continue
                 except DeadKernelError:
+                    killers.add(index)
                     outcomes[index] = CellOutcome(index, "died", "KernelDied",
-                                                  "the kernel died while running this cell (a crash, os._exit, or too much memory)")
-                    problem = "the kernel died"
+                                                  "the kernel died while running this cell (a crash, os._exit, or too "
+                                                  "much memory); it was restarted for the cells after it")
+                    index += 1
+                # The kernel died: start a new one, rebuilt from the cells so far, and go on.
+                while restarts < MAX_RESTARTS:
+                    restarts += 1
+                    problem = f"the kernel died {restarts} time(s) and was restarted"
+                    try:
+                        restart(index)
+                        break
+                    except DeadKernelError:
+                        continue
+                else:
+                    problem = "the kernel died too often; the cells after the last crash were not run"
                     break
-                if replies.get(index, {}).get("ename") == "Timeout":
-                    outcomes[index] = CellOutcome(index, "timeout", "Timeout",
-                                                  f"the cell ran longer than {client.timeout} s (an infinite loop?)")
-                    continue
-                outcomes[index] = _outcome_of(index, cell, replies.get(index, {}))
     except DeadKernelError:
         problem = problem or "the kernel died"
     except Exception as err:  # kernel failed to start, etc.: report, never hang
-        problem = problem or f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}"
+        problem = (problem + "; " if problem else "") + \
+            f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}"
     finally:
         kill_descendants()
     (job / "result.json").write_text(json.dumps({"outcomes": [asdict(o) for o in outcomes], "problem": problem}))

@@ -227,7 +227,8 @@ def test_crashes_and_limits_are_reported(attacked):
     assert loop.tests[0].points == 0 and "ran longer than" in " ".join([t.message for t in loop.tests] + loop.answer_errors)
     assert any("MemoryError" in t.message or "kernel died" in t.message for t in get("memory_bomb").tests)
     assert any("kernel died" in t.message for t in get("segfault").tests)
-    assert "the kernel died" in get("os_exit").flags
+    assert any("the kernel died" in flag and "restarted" in flag for flag in get("os_exit").flags)
+    assert get("os_exit").score == get("os_exit").max_score, "the kernel is restarted: the answers keep their points"
     huge = get("huge_output")
     assert huge.score == huge.max_score, "honest work next to a huge output keeps its points"
 
@@ -259,6 +260,8 @@ def test_no_hidden_test_reaches_the_feedback(attacked):
         assert leaked == [], f"{name} leaked hidden test lines into the feedback: {leaked[:3]}"
     leak = results[("01_why_recurrent", "leak_hidden_tests", True)]
     assert leak.score == 0 and leak.answer_errors, "the leaking cells ran and their messages were examined"
+    hidden = [t for t in leak.tests if t.hidden]
+    assert hidden and all("LEAK" not in t.message for t in hidden), "a hidden test's message is the grader's alone"
 
 
 SABOTEUR = """

@@ -21,6 +21,11 @@ CASES = {
     "no_cells": (_notebook_json([]).encode(), "has no cells"),
     "malformed_cell": (_notebook_json([{"cell_type": "code", "source": 42}]).encode(), "not a valid notebook"),
     "empty_file": (b"", "truncated"),
+    "deeply_nested": (_notebook_json([{**GOOD_CELL, "metadata": {"x": "DEEP"}}]).replace('"DEEP"', "[" * 100_000 + "]" * 100_000).encode(),
+                      "nested too deeply"),
+    "nested_past_the_limit": (_notebook_json([{**GOOD_CELL, "metadata": {"x": "DEEP"}}]).replace('"DEEP"', "[" * 60 + "]" * 60).encode(),
+                              "nested more than"),
+    "metadata_not_an_object": (_notebook_json([{**GOOD_CELL, "metadata": [1]}]).encode(), "not a valid notebook"),
 }
 
 
@@ -52,3 +57,31 @@ def test_a_shape_error_in_a_matrix_product_is_explained():
     assert "X_t @ W_xh.T" in _message(outcome, "")
     other = CellOutcome(0, "error", "ValueError", "bad value")
     assert _message(other, "") == "ValueError: bad value"
+
+
+def test_check_never_ends_in_a_traceback(tmp_path):
+    """``course.py check`` on a deeply nested notebook, and on one whose kernel rewrites the grader's
+    probe files with wrongly typed fields: a one-line reason or zeros with reasons, no traceback."""
+    import runpy
+    import subprocess
+    import sys
+
+    from conftest import ROOT, solution_answers, student_notebook
+
+    deep = tmp_path / "deep" / "02_rnn_equations.ipynb"
+    deep.parent.mkdir()
+    deep.write_bytes(CASES["deeply_nested"][0])
+    attack = next(a for a in runpy.run_path(str(ROOT / "tests" / "attacks" / "grading_semantics.py"))["ATTACKS"]
+                  if a["name"] == "malformed_probe_data")
+    answers = solution_answers("02_rnn_equations")
+    nb = student_notebook("02_rnn_equations", answers)
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_step_forward")
+    nb.cells.insert(index + 1, nbformat.v4.new_code_cell(attack["extra"]["rnn_step_forward"][0]))
+    rewritten = tmp_path / "rewritten" / "02_rnn_equations.ipynb"
+    rewritten.parent.mkdir()
+    nbformat.write(nb, rewritten)
+    for path, expected in ((deep, "NOT GRADED"), (rewritten, "0 / 16 points")):
+        done = subprocess.run([sys.executable, str(ROOT / "course.py"), "check", str(path)], capture_output=True,
+                              text=True, timeout=600, cwd=ROOT)
+        output = done.stdout + done.stderr
+        assert "Traceback" not in output and expected in output, output[-3000:]

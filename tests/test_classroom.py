@@ -41,7 +41,8 @@ def _class(folder: Path) -> dict[str, tuple[float, str]]:
         "eve": (student_notebook(A, correct), 18),
         "fay": (student_notebook(A, None), 0),
         "gus": (student_notebook(A, correct), 18),
-        "kit": (student_notebook(A, {**correct, "mean_pool": "import os\nos._exit(1)\n"}), 0),
+        # the kernel dies in mean_pool's cell: it is restarted, and only mean_pool's 4 points are lost
+        "kit": (student_notebook(A, {**correct, "mean_pool": "import os\nos._exit(1)\n"}), 14),
     }
     expected = {}
     for student, (nb, score) in notebooks.items():

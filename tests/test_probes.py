@@ -1,4 +1,4 @@
-"""The grader's probes: encoding, comparison, reference results, and reading files safely."""
+"""The grader's probes: the probe cell's code, reference results, seeds, and reading files safely."""
 from __future__ import annotations
 
 import json
@@ -8,15 +8,17 @@ import numpy as np
 import pytest
 
 from autograder.grading import load_source
-from autograder.probes import PROBE_RUNTIME, Probe, compare, encode_args, make_probes
+from autograder.probes import Call, Probe, hidden_tests, make_probes
+from autograder.probes.judge import same_values
+from autograder.probes.wire import decode, encode_args
 from autograder.sandbox import read_untrusted_file
 
 A = "01_why_recurrent"
 
 
-def run_probe(tmp_path, functions: dict, calls) -> bytes:
+def run_probe(tmp_path, functions: dict, calls) -> tuple[Probe, bytes]:
     """Run a probe cell's code in a plain namespace holding ``functions``; return what it wrote."""
-    probe = Probe("test", calls, "out.json")
+    probe = Probe("test", [c if isinstance(c, Call) else Call(c[0], tuple(c[1])) for c in calls], "out.json")
     namespace = dict(functions)
     cwd = os.getcwd()
     os.chdir(tmp_path)
@@ -27,22 +29,19 @@ def run_probe(tmp_path, functions: dict, calls) -> bytes:
     return probe, (tmp_path / "out.json").read_bytes()
 
 
-def encoded(value):
-    return json.loads(json.dumps({"value": encode_args(value)}))["value"]
-
-
-def test_compare_accepts_equal_values_and_names_the_difference():
+def test_generic_comparison_follows_the_precision_rule():
     X = np.arange(6.0).reshape(2, 3)
-    assert compare(encoded(X + 1e-12), encoded(X), "f(X)") == ""
-    assert compare(encoded(X.tolist()), encoded(X), "f(X)") == "", "lists of numbers count as arrays"
-    assert "shape (3, 2)" in compare(encoded(X.T), encoded(X), "f(X)")
-    assert "different values" in compare(encoded(X + 1e-3), encoded(X), "f(X)")
-    assert "different values" in compare(encoded(X * np.nan), encoded(X * np.nan), "f(X)"), "NaN never matches"
-    assert "integers" in compare(encoded((2.0, 3.0)), encoded((2, 3)), "count")
-    assert compare(encoded((np.int64(2), 3)), encoded((2, 3)), "count") == ""
-    assert "sequence of 2" in compare(encoded((X,)), encoded((X, np.array([1, 2]))), "pad")
-    assert "no result" in compare(None, encoded(X), "f(X)")
-    assert "not a number" in compare({"unsupported": "a Yes"}, encoded(3), "count")
+    assert same_values("f(X)", X + 1e-12, X) == ""
+    assert same_values("f(X)", X.tolist(), X) == "", "lists of numbers count as arrays"
+    assert "shape (3, 2)" in same_values("f(X)", X.T, X)
+    assert "largest error" in same_values("f(X)", X + 1e-3, X)
+    assert "NaN" in same_values("f(X)", X * np.nan, X * np.nan), "NaN never matches"
+    assert same_values("f(X)", (X * (1 + 3e-5)).astype(np.float32), X) == "", "float32 is right within its tolerance"
+    assert same_values("f(X)", X * (1 + 3e-5), X) != "", "float64 is held to 1e-6"
+    assert "float16" in same_values("f(X)", X.astype(np.float16), X)
+    assert "integers" in same_values("count", (2.0, 3.0), (2, 3))
+    assert same_values("count", (np.int64(2), 3), (2, 3)) == ""
+    assert "sequence of 2" in same_values("pad", (X,), (X, np.array([1, 2])))
 
 
 def test_probe_code_refuses_objects_that_pretend(tmp_path):
@@ -56,38 +55,50 @@ def test_probe_code_refuses_objects_that_pretend(tmp_path):
 
     probe, content = run_probe(tmp_path, {"f": lambda x: Yes(0), "g": lambda x: Anything()},
                                [("f", (1,)), ("g", (np.ones(2),))])
-    probe.expected = [{"value": encoded(0)}, {"value": encoded(np.ones(2))}]
+    probe.expected = [{"value": {"py": 0}}, {"value": encode_args(np.ones(2))}]
     results = json.loads(content)
-    assert results[0]["value"] == {"unsupported": "a Yes"} and results[1]["value"] == {"unsupported": "a Anything"}
+    assert results[0]["value"] == {"unsupported": "object"} and results[1]["value"] == {"unsupported": "object"}
     assert "not a number" in probe.check(content)
 
 
-def test_probe_check_reports_missing_broken_and_failing_results(tmp_path):
+def test_probe_check_reports_missing_broken_and_failing_results_in_its_own_words(tmp_path):
     probe, content = run_probe(tmp_path, {"f": lambda X: X.sum(axis=0)}, [("f", (np.ones((2, 3)),))])
-    probe.expected = [{"value": encoded(np.full(3, 2.0))}]
+    probe.expected = [{"value": encode_args(np.full(3, 2.0))}]
     assert probe.check(content) == ""
-    assert "did not run" in probe.check(None)
-    assert "unreadable" in probe.check(b"{not json")
-    assert "incomplete" in probe.check(b"[]")
-    failing, content = run_probe(tmp_path, {"f": lambda X: 1 / 0}, [("f", (np.ones(2),))])
+    assert "no result was written" in probe.check(None)
+    assert "not readable JSON" in probe.check(b"{not json")
+    assert "did not finish" in probe.check(b"[]")
+
+    def leaky(X):
+        raise ValueError("text of the student's choosing")
+
+    failing, content = run_probe(tmp_path, {"f": leaky}, [("f", (np.ones(2),))])
     failing.expected = probe.expected
-    assert "ZeroDivisionError" in failing.check(content)
+    message = failing.check(content)
+    assert "ValueError" in message and "choosing" not in message, "only the error's kind, never its text"
+
+    class Custom(Exception):
+        pass
+
+    def custom(X):
+        raise Custom("x")
+
+    failing, content = run_probe(tmp_path, {"f": custom}, [("f", (np.ones(2),))])
+    failing.expected = probe.expected
+    assert "an exception" in failing.check(content) and "Custom" not in failing.check(content)
 
 
-def test_pilot_probes_are_fresh_and_match_the_reference():
+def test_seeded_probes_are_reproducible_and_match_the_reference():
     source = load_source(A).notebook
     one, same, other = make_probes(A, source, seed=1), make_probes(A, source, seed=1), make_probes(A, source, seed=2)
     assert set(one) == {gid for gid, *_ in load_source(A).tests()}, "every pilot test cell has probes"
-    X = one["test_mean_pool_visible"].calls[0][1][0]
-    np.testing.assert_array_equal(X, same["test_mean_pool_visible"].calls[0][1][0])
-    assert X.shape != other["test_mean_pool_visible"].calls[0][1][0].shape or \
-        not np.array_equal(X, other["test_mean_pool_visible"].calls[0][1][0])
-    expected = one["test_mean_pool_visible"].expected[0]["value"]
-    assert compare(encoded(X.mean(axis=0)), expected, "mean_pool") == ""
-    T, D, H, K = one["test_count_parameters_hidden"].calls[0][1]
-    assert compare(encoded((T * D * H + H + H * K + K, H * D + H * H + H + H * K + K)),
-                   one["test_count_parameters_hidden"].expected[0]["value"], "count") == ""
-    assert one["test_mean_pool_visible"].filename != other["test_mean_pool_visible"].filename
+    X = one["test_mean_pool_visible"].calls[0].args[0]
+    np.testing.assert_array_equal(X, same["test_mean_pool_visible"].calls[0].args[0])
+    assert X.shape != other["test_mean_pool_visible"].calls[0].args[0].shape or \
+        not np.array_equal(X, other["test_mean_pool_visible"].calls[0].args[0])
+    expected = decode(one["test_mean_pool_visible"].expected[0]["value"])
+    assert same_values("mean_pool", X.mean(axis=0), expected) == ""
+    assert one["test_mean_pool_visible"].filename == same["test_mean_pool_visible"].filename
 
 
 def test_untrusted_files_are_read_without_following_links(tmp_path):
@@ -109,5 +120,16 @@ def test_a_probe_for_an_unknown_test_cell_is_an_error(tmp_path, monkeypatch):
 
     (tmp_path / f"{A}.py").write_text("def probes(rng):\n    return {'test_nothing': [('f', (1,))]}\n")
     monkeypatch.setattr(probes, "FOLDER", tmp_path)
-    with pytest.raises(ValueError, match="test_nothing"):
-        make_probes(A, load_source(A).notebook, seed=0)
+    probes.spec.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="test_nothing"):
+            make_probes(A, load_source(A).notebook, seed=0)
+    finally:
+        probes.spec.cache_clear()
+
+
+def test_hidden_tests_are_the_probe_files_own():
+    """Which tests are hidden, and what they check, come from the grader's files, not a cell's body."""
+    hidden = hidden_tests(A)
+    assert set(hidden) == {gid for gid, _, _, is_hidden in load_source(A).tests() if is_hidden}
+    assert all(text.strip() for text in hidden.values())

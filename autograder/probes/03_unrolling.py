@@ -1,10 +1,54 @@
-"""Probes of assignment 03_unrolling: each test cell's function, called on the grader's own inputs.
+"""Probes of assignment 03_unrolling: each test's functions, called on the grader's own inputs.
 
-Shapes and values are random for every grading run; they cover the cases the hidden tests
-cover (T = 1, a batch of one, one hidden unit, long sequences). The states given to the
-functions come from a real forward pass, as in the tests.
+Shapes and values come from the grader's seed; they cover what the hidden tests check (T = 1, a
+batch of one, one hidden unit, long sequences, agreement with finite differences), and name the
+classic mistakes with the generators of ``rnncourse.grading.rnn``. The states handed to the
+functions come from a real forward pass.
 """
 import numpy as np
+
+from autograder.probes import Call
+from autograder.probes.judge import dict_check, same_array
+from rnncourse.gradcheck import numerical_gradient
+from rnncourse.grading.rnn import sequence_backward_mistakes, step_backward_mistakes, step_contributions_mistakes
+from rnncourse.numpy_ref.rnn import rnn_backward, rnn_forward
+
+HIDDEN = {
+    "test_rnn_step_backward_hidden": "rnn_step_backward on random shapes, and dW_hh against finite differences.",
+    "test_step_contributions_hidden": "step_contributions on random shapes, T = 1 included: the terms, and their sum equals BPTT's dW_hh.",
+    "test_rnn_backward_hidden": "rnn_backward on random shapes (T = 1, long sequences), and dW_hh against finite differences.",
+}
+STEP = dict_check(("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h"), step_backward_mistakes)
+BPTT = dict_check(("dW_hh", "dW_xh", "db_h", "dh0", "dX"), sequence_backward_mistakes)
+
+
+def _bias(x_t, h_prev, h_t, W_xh, W_hh):
+    """b_h recovered from a step of the forward pass: arctanh(h_t) - x_t W_xh^T - h_prev W_hh^T, (H,)."""
+    return (np.arctanh(h_t) - x_t @ W_xh.T - h_prev @ W_hh.T).mean(axis=0)
+
+
+def _against_finite_differences(dW_hh, loss, W):
+    """dW_hh against central differences of ``loss()``, which reads the copy ``W`` of W_hh."""
+    same_array("dW_hh (against finite differences)", dW_hh, numerical_gradient(loss, W), rtol=1e-5, atol=1e-7)
+
+
+def _step(got, want, args):
+    STEP(got, want, args)
+    dh_t, x_t, h_prev, h_t, W_xh, W_hh = args
+    b_h, W = _bias(x_t, h_prev, h_t, W_xh, W_hh), W_hh.copy()
+    _against_finite_differences(got["dW_hh"], lambda: np.sum(dh_t * np.tanh(x_t @ W_xh.T + h_prev @ W.T + b_h)), W)
+
+
+def _terms(got, want, args):
+    same_array("the step terms", got, want, mistakes=step_contributions_mistakes(*args))
+    same_array("the sum of the step terms", np.sum(np.asarray(got, dtype=float), axis=0), rnn_backward(*args)["dW_hh"])
+
+
+def _bptt(got, want, args):
+    BPTT(got, want, args)
+    dHs, X, Hs, h0, W_xh, W_hh = args
+    b_h, W = _bias(X[0], h0, Hs[0], W_xh, W_hh), W_hh.copy()
+    _against_finite_differences(got["dW_hh"], lambda: np.sum(dHs * rnn_forward(X, h0, W_xh, W, b_h)), W)
 
 
 def probes(rng):
@@ -23,21 +67,18 @@ def probes(rng):
     def sequence(T, B, D, H):
         X, h0 = rng.normal(size=(T, B, D)), 0.5 * rng.normal(size=(B, H))
         W_xh, W_hh, b_h = weights(D, H)
-        Hs, h = np.empty((T, B, H)), h0
-        for t in range(T):
-            h = np.tanh(X[t] @ W_xh.T + h @ W_hh.T + b_h)
-            Hs[t] = h
-        return (rng.normal(size=(T, B, H)), X, Hs, h0, W_xh, W_hh)
+        return (rng.normal(size=(T, B, H)), X, rnn_forward(X, h0, W_xh, W_hh, b_h), h0, W_xh, W_hh)
 
     return {
         "test_rnn_step_backward_visible": [("rnn_step_backward", step(size(), size(), size()))],
-        "test_rnn_step_backward_hidden": [("rnn_step_backward", step(1, 1, 1)),
-                                          ("rnn_step_backward", step(size(2, 6), size(), size(2, 6)))],
+        "test_rnn_step_backward_hidden": [Call("rnn_step_backward", step(1, 1, 1), _step, "B=1, D=1, H=1"),
+                                          Call("rnn_step_backward", step(size(2, 6), size(), size(2, 6)), _step)],
         "test_step_contributions_visible": [("step_contributions", sequence(size(2, 6), size(), size(), size()))],
-        "test_step_contributions_hidden": [("step_contributions", sequence(1, 1, 1, 1)),
-                                           ("step_contributions", sequence(size(2, 8), size(), size(), size()))],
+        "test_step_contributions_hidden": [Call("step_contributions", sequence(1, 1, 1, 1), _terms, "T=1, B=1, D=1, H=1"),
+                                           Call("step_contributions", sequence(size(2, 8), size(), size(), size()), _terms)],
         "test_rnn_backward_visible": [("rnn_backward", sequence(size(2, 6), size(), size(), size()))],
-        "test_rnn_backward_hidden": [("rnn_backward", sequence(1, size(), 1, size())),
-                                     ("rnn_backward", sequence(size(8, 14), size(), size(), size())),
-                                     ("rnn_backward", sequence(size(2, 6), 1, size(), size()))],
+        "test_rnn_backward_hidden": [Call("rnn_backward", sequence(1, size(), 1, size()), _bptt, "T=1"),
+                                     Call("rnn_backward", sequence(size(8, 14), size(), size(), size()), _bptt,
+                                          "a long sequence"),
+                                     Call("rnn_backward", sequence(size(2, 6), 1, size(), size()), _bptt, "B=1")],
     }

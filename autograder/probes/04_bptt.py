@@ -1,49 +1,105 @@
-"""Probes of assignment 04_bptt: each test cell's function, called on the grader's own inputs.
+"""Probes of assignment 04_bptt: each test's functions, called on the grader's own inputs.
 
-Shapes and values are random for every grading run; they cover the cases the hidden tests
-cover (T = 1, k = t, windows k = 1, k dividing T and k >= T, scaled arrays). numerical_gradient
-takes a function, so only the kernel's tests check it.
+Shapes and values come from the grader's seed; they cover what the hidden tests check (T = 1,
+k = t, windows k = 1, k dividing T and k >= T, agreement with finite differences, scaled
+arrays), and name the classic mistakes with the generators of ``rnncourse.grading.rnn``.
+numerical_gradient is handed functions of one array that the grader knows the gradient of.
 """
 import numpy as np
+
+from autograder.probes import Call
+from autograder.probes.judge import Feedback, array_check, dict_check, fields, same_array
+from autograder.probes.wire import GradientOf
+from rnncourse.grading.rnn import truncated_backward_mistakes
+from rnncourse.numpy_ref.rnn import rnn_forward
+
+HIDDEN = {
+    "test_jacobian_product_hidden": "jacobian_product on random sizes, and dh_T/dh_0 against finite differences of h_T.",
+    "test_truncated_rnn_backward_hidden": "truncated_rnn_backward on random shapes and windows (k = 1, k dividing T, k >= T).",
+    "test_numerical_gradient_hidden": "numerical_gradient on other shapes and functions; the array is restored exactly.",
+    "test_relative_error_hidden": "relative_error on random arrays of several shapes, and its invariance to scaling both arrays.",
+}
+JACOBIAN_HINT = "J starts as the identity; each factor is diag(1 - h_i**2) @ W_hh, multiplied on the left."
+FLOAT64 = "a central difference with a step of 1e-6 is lost in float32's rounding (about 1e-7 of each value)"
+TRUNCATED = dict_check(("dW_hh", "dW_xh", "db_h", "dX", "dh0"), lambda *args: truncated_backward_mistakes(*args))
+RELATIVE = array_check("relative_error(a, b)")
+SCALED = array_check("relative_error(1000 a, 1000 b)",
+                     hint="the relative error must not change when both arrays are scaled by the same factor.")
+
+
+def _jacobian_check(t, k, numeric=None):
+    def check(got, want, args):
+        same_array(f"dh_{t}/dh_{k}", got, want, hint=JACOBIAN_HINT)
+        if numeric is not None:
+            same_array(f"dh_{t}/dh_{k} (against finite differences)", got, numeric, rtol=1e-5, atol=1e-8)
+    return check
+
+
+def _gradient_check(analytic):
+    def check(got, want, args):
+        gradient, after = fields("numerical_gradient", got, 2)
+        if not np.array_equal(np.asarray(after), args[1]):
+            raise Feedback("numerical_gradient changed the array: restore every entry.")
+        same_array("the numerical gradient", gradient, analytic, float64_reason=FLOAT64)
+    return check
 
 
 def probes(rng):
     def size(low=1, high=6):
         return int(rng.integers(low, high + 1))
 
-    def forward(X, h0, W_xh, W_hh, b_h):
-        Hs, h = np.empty((X.shape[0],) + h0.shape), h0
-        for t in range(X.shape[0]):
-            h = np.tanh(X[t] @ W_xh.T + h @ W_hh.T + b_h)
-            Hs[t] = h
-        return Hs
-
     def jacobian(T, D, H, pairs):
         x, W_xh, W_hh, b_h = rng.normal(size=(T, 1, D)), rng.normal(size=(H, D)), 0.8 * rng.normal(size=(H, H)), rng.normal(size=H)
         h0 = 0.5 * rng.normal(size=(1, H))
-        Hs = np.concatenate([h0, forward(x, h0, W_xh, W_hh, b_h)[:, 0]])   # (T + 1, H)
-        return [("jacobian_product", (Hs, W_hh, t, k)) for t, k in pairs]
+        Hs = np.concatenate([h0, rnn_forward(x, h0, W_xh, W_hh, b_h)[:, 0]])   # (T + 1, H)
+        eps, numeric = 1e-6, np.empty((H, H))
+        for b in range(H):
+            e = np.zeros((1, H))
+            e[0, b] = eps
+            numeric[:, b] = (rnn_forward(x, h0 + e, W_xh, W_hh, b_h)[-1, 0] - rnn_forward(x, h0 - e, W_xh, W_hh, b_h)[-1, 0]) / (2 * eps)
+        return [Call("jacobian_product", (Hs, W_hh, t, k), _jacobian_check(t, k, numeric if (t, k) == (T, 0) else None),
+                     f"T={T}, H={H}") for t, k in pairs]
 
     def truncated(T, B, D, H, k):
         X, h0 = rng.normal(size=(T, B, D)), 0.5 * rng.normal(size=(B, H))
         W_xh, W_hh, b_h = 0.5 * rng.normal(size=(H, D)), 0.8 * rng.normal(size=(H, H)), 0.5 * rng.normal(size=H)
-        return ("truncated_rnn_backward", (rng.normal(size=(T, B, H)), X, forward(X, h0, W_xh, W_hh, b_h), h0, W_xh, W_hh, k))
+        return ("truncated_rnn_backward", (rng.normal(size=(T, B, H)), X, rnn_forward(X, h0, W_xh, W_hh, b_h), h0, W_xh, W_hh, k))
+
+    def hidden_truncated(T, B, D, H, k, label):
+        name, args = truncated(T, B, D, H, k)
+        return Call(name, args, TRUNCATED, label)
+
+    def gradient_sin(n):
+        v, c = rng.normal(size=n), rng.normal(size=n)
+        return Call("numerical_gradient", (GradientOf("sum_sin", (c,)), v), _gradient_check(c * (np.sin(v) + v * np.cos(v))),
+                    "f = sum(c sin(v) v)", driver="gradient_of", after=(1,))
+
+    def gradient_tanh(n, m):
+        W, M = rng.normal(size=(n, m)), rng.normal(size=(size(2, 5), n))
+        c = rng.normal(size=(M.shape[0], m))
+        analytic = M.T @ (c * (1 - np.tanh(M @ W) ** 2))
+        return Call("numerical_gradient", (GradientOf("sum_tanh", (c, M)), W), _gradient_check(analytic),
+                    "f = sum(C tanh(M W))", driver="gradient_of", after=(1,))
 
     T1, T2 = size(3, 6), size(2, 8)
     a = rng.normal(size=(size(), size()))
-    shape = (size(), size(), size())
-    c, d = rng.normal(size=shape), rng.normal(size=shape)
+    cases = []
+    for shape in [(1,), (size(), size()), (size(), size(), size())]:
+        c, d = rng.normal(size=shape), rng.normal(size=shape)
+        cases += [Call("relative_error", (c, d), RELATIVE, f"shape {shape}"),
+                  Call("relative_error", (1000 * c, 1000 * d), SCALED, f"shape {shape}, scaled")]
     return {
-        "test_jacobian_product_visible": jacobian(T1, size(), size(2, 5), [(T1 - 1, 1), (T1, T1), (T1, 0)]),
+        "test_jacobian_product_visible": [Call(c.function, c.args)    # the generic comparison
+                                          for c in jacobian(T1, size(), size(2, 5), [(T1 - 1, 1), (T1, T1), (T1, 0)])],
         "test_jacobian_product_hidden": jacobian(1, 1, 1, [(1, 0), (1, 1)])
         + jacobian(T2, size(), size(), [(T2, 0), (T2, T2 - 1), ((T2 + 1) // 2, 0)]),
         "test_truncated_rnn_backward_visible": [truncated(size(5, 8), size(), size(), size(), 3)],
-        "test_truncated_rnn_backward_hidden": [truncated(size(2, 6), size(), size(), size(), 1),
-                                               truncated(8, size(), size(), size(), 4),
-                                               truncated(size(2, 6), 1, size(), size(), 10),
-                                               truncated(size(7, 12), size(), size(), size(), size(2, 5))],
+        "test_truncated_rnn_backward_hidden": [hidden_truncated(size(2, 6), size(), size(), size(), 1, "k=1"),
+                                               hidden_truncated(8, size(), size(), size(), 4, "k dividing T"),
+                                               hidden_truncated(size(2, 6), 1, size(), size(), 10, "k >= T"),
+                                               hidden_truncated(size(7, 12), size(), size(), size(), size(2, 5), "")],
+        "test_numerical_gradient_hidden": [gradient_sin(size(1, 7)), gradient_tanh(size(), size())],
         "test_relative_error_visible": [("relative_error", (a, a)), ("relative_error", (a, 2 * a)),
                                         ("relative_error", (np.zeros(size()),) * 2)],
-        "test_relative_error_hidden": [("relative_error", (rng.normal(size=1), rng.normal(size=1))),
-                                       ("relative_error", (c, d)), ("relative_error", (1000 * c, 1000 * d))],
+        "test_relative_error_hidden": cases,
     }

@@ -1,11 +1,48 @@
-"""Probes of assignment 05_gradient_problems: each test cell's function, called on the grader's own inputs.
+"""Probes of assignment 05_gradient_problems: each test's functions, called on the grader's own inputs.
 
-Shapes and values are random for every grading run; they cover the cases the hidden tests
-cover (a single entry, several arrays of different shapes, clipping above and below the
-threshold, 1x1 matrices, T = 1). Clipped gradients have norms above 1, so that the small
-constant added to the norm stays far below the tolerance.
+Shapes and values come from the grader's seed; they cover what the hidden tests check (a single
+entry, several arrays of different shapes, clipping above and below the threshold, 1x1 and
+16x16 matrices, T = 1). Clipped gradients have norms above 1, so that the small constant added
+to the norm stays far below the tolerance.
 """
 import numpy as np
+
+from autograder.probes import Call
+from autograder.probes.judge import array_check, fields, same_array
+
+HIDDEN = {
+    "test_global_norm_hidden": "global_norm on random lists of arrays of different shapes.",
+    "test_clip_by_global_norm_hidden": "clip_by_global_norm on random gradients, above and below the threshold.",
+    "test_clip_by_value_hidden": "clip_by_value on random arrays.",
+    "test_spectral_radius_hidden": "spectral_radius of random matrices (1x1 to 16x16).",
+    "test_jacobian_norms_hidden": "jacobian_norms on states of a real tanh RNN run (T = 1 included).",
+}
+NORM = array_check("global_norm(grads)", lambda grads: {
+    "You added the norms of the arrays; take one square root of the total sum of squares.":
+        sum(np.linalg.norm(g) for g in grads)})
+RADIUS = array_check("the spectral radius", lambda W: {
+    "You returned the largest singular value; use the largest |eigenvalue|.": np.linalg.norm(W, 2)})
+NORMS = array_check("jacobian_norms", hint="dh_T/dh_k = J_T ... J_{k+1} with J_t = diag(1 - h_t^2) W_hh; "
+                                            "norms[T] is the norm of I.")
+
+
+def _clipped(got, want, args):
+    grads, max_norm = args
+    clipped, norm = fields("clip_by_global_norm", got, 2)
+    same_array("norm", norm, want[1])
+    clipped = fields("the clipped gradients", clipped, len(grads))
+    for k, (c, w, g) in enumerate(zip(clipped, want[0], grads)):
+        same_array(f"clipped[{k}]", c, w, mistakes={
+            "Each array was clipped by its own norm; use one factor from the global norm.":
+                g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)),
+            "A gradient below the threshold was scaled up: the factor is min(1, max_norm / norm).":
+                g * max_norm / (float(want[1]) + 1e-6),
+        })
+
+
+def _by_value(got, want, args):
+    for k, (c, w) in enumerate(zip(fields("clip_by_value", got, len(want)), want)):
+        same_array(f"clip_by_value(...)[{k}]", c, w)
 
 
 def probes(rng):
@@ -22,21 +59,27 @@ def probes(rng):
             Hs.append(h)
         return W_hh, np.array(Hs)
 
-    several = [(size(2, 5), size(2, 5)), (size(2, 6),), (size(), size(), 2)]
+    def several():
+        return [(size(2, 5), size(2, 5)), (size(2, 6),), (size(), size(), 2)]
+
     return {
         "test_global_norm_visible": [("global_norm", (grads([(size(), size()), (size(),)]),))],
-        "test_global_norm_hidden": [("global_norm", (grads([(1,)]),)), ("global_norm", (grads(several),))],
+        "test_global_norm_hidden": [Call("global_norm", (grads([(1,)]),), NORM, "one entry"),
+                                    Call("global_norm", (grads(several()),), NORM, "several shapes"),
+                                    Call("global_norm", (grads([(size(5, 8), size(4, 6)), (size(4, 6),)]),), NORM)],
         "test_clip_by_global_norm_visible": [("clip_by_global_norm", (grads([(size(2, 4),), (size(2, 3), 2)], 3.0), 1.0)),
                                              ("clip_by_global_norm", (grads([(size(),)], 0.05), 1.0))],
-        "test_clip_by_global_norm_hidden": [("clip_by_global_norm", (grads(several), 0.5)),
-                                            ("clip_by_global_norm", (grads(several), 100.0)),
-                                            ("clip_by_global_norm", (grads([(size(4, 7), size(4, 6))]), 1.0))],
+        "test_clip_by_global_norm_hidden": [Call("clip_by_global_norm", (grads(several()), 0.5), _clipped, "above the threshold"),
+                                            Call("clip_by_global_norm", (grads(several()), 100.0), _clipped, "below the threshold"),
+                                            Call("clip_by_global_norm", (grads([(size(4, 7), size(4, 6))]), 1.0), _clipped)],
         "test_clip_by_value_visible": [("clip_by_value", (grads([(size(),)], 3.0), 0.1))],
-        "test_clip_by_value_hidden": [("clip_by_value", (grads([(size(), size()), (size(),)]), 0.5))],
+        "test_clip_by_value_hidden": [Call("clip_by_value", (grads([(size(2, 5), size(2, 4)), (size(2, 6),)]), 0.5), _by_value)],
         "test_spectral_radius_visible": [("spectral_radius", (0.9 * np.array([[0.0, -1.0], [1.0, 0.0]]),)),
                                          ("spectral_radius", (np.triu(rng.normal(size=(2, 2))),))],
-        "test_spectral_radius_hidden": [("spectral_radius", (rng.normal(size=(1, 1)),)),
-                                        ("spectral_radius", (rng.normal(size=(size(2, 16),) * 2),))],
+        "test_spectral_radius_hidden": [Call("spectral_radius", (rng.normal(size=(1, 1)),), RADIUS, "1x1"),
+                                        Call("spectral_radius", (rng.normal(size=(size(2, 5),) * 2),), RADIUS),
+                                        Call("spectral_radius", (rng.normal(size=(16, 16)),), RADIUS, "16x16")],
         "test_jacobian_norms_visible": [("jacobian_norms", states(3, 2))],
-        "test_jacobian_norms_hidden": [("jacobian_norms", states(1, 1)), ("jacobian_norms", states(size(5, 12), size(2, 7)))],
+        "test_jacobian_norms_hidden": [Call("jacobian_norms", states(1, 1), NORMS, "T=1, H=1"),
+                                       Call("jacobian_norms", states(size(5, 12), size(2, 7)), NORMS)],
     }

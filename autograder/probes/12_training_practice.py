@@ -1,20 +1,130 @@
-"""Probes of assignment 12_training_practice: each test cell's function, called on the grader's own inputs.
+"""Probes of assignment 12_training_practice: each test's functions, called on the grader's own inputs.
 
-Loss histories and patiences are random for every grading run, with repeated values so that
-ties between the best earlier loss and a later one occur, and histories no longer than the
-patience. clip_grad_norm and train_with_early_stopping take parameters, modules and optimisers,
-which the probes do not send, so only the kernel's tests check them.
+Parameter sets, thresholds, loss histories and training problems come from the grader's seed.
+
+* clip_grad_norm is handed its parameters as a one-pass generator, as ``model.parameters()``
+  is: a function that iterates them twice clips nothing and loses its points. Large and small
+  gradients, and a parameter without a gradient.
+* should_stop: random histories with ties between the best earlier loss and a later one, and
+  histories no longer than the patience.
+* train_with_early_stopping runs with the student's own clip_grad_norm and should_stop (a test of
+  a composed function grades the composition) on small regression problems
+  (``rnncourse.grading.training.make_problem``): once with a patience that stops it early, once
+  with a patience it never reaches, so that it runs to max_epochs with its best epoch earlier
+  than the last: the best parameters must be restored in both cases.
 """
+import numpy as np
+
+from autograder.probes import Call
+from autograder.probes.judge import Feedback, fields, same_array, same_bool
+from autograder.probes.wire import Params
+
+HIDDEN = {
+    "test_clip_grad_norm_hidden": "clip_grad_norm on random parameter sets (handed over as a generator, like model.parameters()) and thresholds.",
+    "test_should_stop_hidden": "should_stop on random loss histories and patiences.",
+    "test_train_hidden": "train_with_early_stopping on other problems, stopping early and running to max_epochs: losses and restored parameters.",
+}
+TRAIN = dict(lr=0.005, max_norm=0.3)
+
+
+def _flat(grads) -> np.ndarray:
+    return np.concatenate([np.ravel(g) for g in grads if g is not None]) if any(g is not None for g in grads) else np.zeros(0)
+
+
+def _clip_mistakes(pairs, max_norm) -> dict:
+    grads = [g for _, g in pairs]
+    total = float(np.linalg.norm(_flat(grads)))
+    mistakes = {
+        "The gradients were not changed although their norm is above max_norm. parameters may be a one-pass "
+        "generator (model.parameters() is one): iterate it once, e.g. make a list of it first.": _flat(grads),
+        "Each tensor was clipped on its own: compute ONE norm over all gradients together and scale them all by the "
+        "same factor.": _flat([None if g is None else g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for g in grads]),
+        "The gradients were rescaled although their norm was already below max_norm: only scale when the norm is "
+        "larger.": _flat(grads) * max_norm / (total + 1e-6),
+        "Each entry was clamped to [-max_norm, max_norm], which changes the direction of the gradient: rescale the "
+        "whole vector instead.": np.clip(_flat(grads), -max_norm, max_norm),
+    }
+    right = _flat(grads) * min(1.0, max_norm / (total + 1e-6))
+    return {message: wrong for message, wrong in mistakes.items() if not np.allclose(wrong, right, rtol=1e-5, atol=1e-7)}
+
+
+def _clipped(got, want, args):
+    pairs, max_norm = args[0].pairs, args[1]
+    norm, grads = fields("clip_grad_norm", got, 2)
+    same_array("the returned norm", norm, want[0], rtol=1e-5)
+    grads = fields("the gradients", grads, len(pairs))
+    same_array("the clipped gradients", _flat(grads), _flat(want[1]), rtol=1e-5, atol=1e-7,
+               mistakes=_clip_mistakes(pairs, max_norm))
+
+
+def _stop(got, want, args):
+    losses, patience = args
+    same_bool(f"should_stop({[round(v) for v in losses]}, {patience})", got, want)
+
+
+def _rerun(seed, patience, max_epochs, **variant):
+    """The course's loop on problem ``seed`` with one classic mistake; (losses, final parameters)."""
+    import torch
+    from rnncourse.grading.training import make_problem, reference_train
+
+    problem = make_problem(seed)
+    optimizer = torch.optim.Adam(problem.model.parameters(), lr=TRAIN["lr"])
+    history = reference_train(problem.model, problem.train_batches, problem.val_batch, problem.loss_fn, optimizer,
+                              max_epochs, TRAIN["max_norm"], patience, **variant)
+    return np.array(history), torch.cat([p.detach().flatten() for p in problem.model.parameters()]).numpy()
+
+
+def _trained(seed, patience, max_epochs):
+    def check(got, want, args):
+        history, params = fields("train_with_early_stopping", got, 2)
+        unclipped, _ = _rerun(seed, patience, max_epochs, clip=False)
+        _, last = _rerun(seed, patience, max_epochs, restore_best=False)
+        same_array("the validation losses", history, want[0], rtol=1e-4, atol=1e-6, mistakes={
+            "The losses are those of training without clipping: call clip_grad_norm after backward() and before "
+            "optimizer.step().": unclipped},
+            hint="per batch: zero_grad, loss, backward, clip, step; then one validation loss per epoch.")
+        ran_out = len(want[0]) == max_epochs
+        same_array("the final parameters", params, want[1], rtol=1e-4, atol=1e-6, mistakes={
+            ("The model keeps the parameters of the last epoch although training ran to max_epochs: restore the best "
+             "ones in every case, not only when stopping early." if ran_out else
+             "The model keeps the parameters of the last epoch: load the best ones back, from a copy.deepcopy of "
+             "state_dict() taken at the best epoch."): last})
+    return check
 
 
 def probes(rng):
     def history(low=1, high=12):
         return [float(v) for v in rng.integers(0, 6, size=int(rng.integers(low, high + 1)))]
 
-    def stop(losses, patience):
-        return ("should_stop", (losses, patience))
+    def stop(losses, patience, check=None):
+        return Call("should_stop", (losses, patience), check)
+
+    def parameters(scale, with_none):
+        shapes = [(int(rng.integers(2, 6)), int(rng.integers(2, 5))), (int(rng.integers(2, 6)),), (2, int(rng.integers(2, 5)))]
+        pairs = [(rng.normal(size=s), scale * rng.normal(size=s)) for s in shapes]
+        return pairs + [(np.zeros(3), None)] if with_none else pairs
+
+    def clip(scale, max_norm, with_none, label):
+        return Call("clip_grad_norm", (Params(tuple(parameters(scale, with_none))), float(max_norm)), _clipped, label,
+                    after=(0,), generator=(0,))
+
+    def training(patience, max_epochs, label):
+        from rnncourse.grading.training import make_problem
+
+        seed = int(rng.integers(0, 2**31))
+        problem = make_problem(seed)
+        state = {k: v.numpy().copy() for k, v in problem.model.state_dict().items()}
+        batches = [(X.numpy(), y.numpy()) for X, y in problem.train_batches]
+        val = tuple(t.numpy() for t in problem.val_batch)
+        return Call("train_with_early_stopping", (state, batches, val, TRAIN["lr"], max_epochs, TRAIN["max_norm"], patience),
+                    _trained(seed, patience, max_epochs), label, driver="train")
 
     return {
+        "test_clip_grad_norm_hidden": [clip(3.0, rng.uniform(0.1, 1.0), True, "large gradients"),
+                                       clip(0.01, rng.uniform(1.0, 5.0), False, "small gradients"),
+                                       clip(2.0, rng.uniform(0.5, 2.0), False, "")],
         "test_should_stop_visible": [stop(history(3, 6), 2), stop(history(1, 2), 2)],
-        "test_should_stop_hidden": [stop(history(), int(rng.integers(1, 5))) for _ in range(40)],
+        "test_should_stop_hidden": [stop(history(), int(rng.integers(1, 5)), _stop) for _ in range(40)],
+        "test_train_hidden": [training(int(rng.integers(3, 5)), 40, "stops early"),
+                              training(1000, int(rng.integers(25, 35)), "runs to max_epochs")],
     }

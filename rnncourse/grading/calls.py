@@ -9,6 +9,9 @@ from __future__ import annotations
 from .feedback import Feedback
 
 SHAPE_ERROR_WORDS = ("matmul", "shapes", "broadcast", "aligned", "dimension")
+SHAPE_ERROR_HELP = ("Check the orientation of every matrix product: weights are stored as W_xh (H, D) and W_hh "
+                    "(H, H) and each row is one example, so the forward pass multiplies by W.T (x_t @ W_xh.T) and the "
+                    "backward pass by W (delta @ W_xh); a weight gradient delta.T @ input has the shape of the weight.")
 
 
 def call_checked(function, *args, **kwargs):
@@ -24,8 +27,5 @@ def call_checked(function, *args, **kwargs):
         if not any(word in text for word in SHAPE_ERROR_WORDS):
             raise
         raise Feedback(
-            f"{getattr(function, '__name__', 'your function')} stopped with a shape error ({text}). Check the "
-            "orientation of every matrix product: weights are stored as W_xh (H, D) and W_hh (H, H) and each row "
-            "is one example, so the forward pass multiplies by W.T (x_t @ W_xh.T) and the backward pass by W "
-            "(delta @ W_xh); a weight gradient delta.T @ input has the shape of the weight."
+            f"{getattr(function, '__name__', 'your function')} stopped with a shape error ({text}). {SHAPE_ERROR_HELP}"
         ) from None

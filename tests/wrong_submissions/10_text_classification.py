@@ -22,6 +22,7 @@ CASES = [
             "        return torch.cat([h_n[-2], h_n[-1]], dim=-1)\n"
             "    return h_n[-1]\n")},
         failing={"test_final_states_visible": "did not pack", "test_final_states_hidden": "did not pack"},
+        composed={"test_classify_hidden"},   # classify runs the student's own final_states
     ),
     dict(
         name="last_padded_output",
@@ -30,6 +31,7 @@ CASES = [
             "    outputs, _ = rnn(embedded)\n"
             "    return outputs[-1]\n")},
         failing={"test_final_states_visible": "last PADDED step", "test_final_states_hidden": "did not pack"},
+        composed={"test_classify_hidden"},
     ),
     dict(
         name="directions_swapped",
@@ -42,6 +44,7 @@ CASES = [
             "        return torch.cat([h_n[-1], h_n[-2]], dim=-1)\n"
             "    return h_n[-1]\n")},
         failing={"test_final_states_hidden": "wrong order"},
+        composed={"test_classify_hidden"},
     ),
     dict(
         name="softmax_over_batch",

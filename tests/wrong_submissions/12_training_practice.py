@@ -40,6 +40,7 @@ CASES = [
             "            p.grad.mul_(max_norm / (n + 1e-6))\n"
             "    return total ** 0.5\n")},
         failing={"test_clip_grad_norm_visible": "clipped on its own", "test_clip_grad_norm_hidden": "clipped on its own"},
+        composed={"test_train_hidden"},   # the training loop runs the student's own clip_grad_norm
     ),
     dict(
         name="always_rescales",
@@ -64,6 +65,7 @@ CASES = [
             "    return norm\n")},
         failing={"test_clip_grad_norm_visible": "changes the direction",
                  "test_clip_grad_norm_hidden": "changes the direction"},
+        composed={"test_train_hidden"},
     ),
     dict(
         name="compares_with_previous_epoch",
@@ -73,9 +75,11 @@ CASES = [
             "        return False\n"
             "    recent = val_losses[-patience - 1:]\n"
             "    return all(b >= a for a, b in zip(recent[:-1], recent[1:]))\n")},
-        # the visible test of the loop uses the student's own stopping rule, so it stops at the wrong epoch too
+        # the loop's visible test and its hidden one run the student's own stopping rule: they stop at the wrong
+        # epoch too (the hidden one on most of the grader's problems)
         failing={"test_should_stop_visible": "compare with the best", "test_should_stop_hidden": "should_stop(",
                  "test_train_visible": "stop exactly 5 epochs after the best one"},
+        composed={"test_train_hidden"},
     ),
     dict(
         name="loop_without_clipping",
