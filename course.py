@@ -12,7 +12,7 @@
     python3 course.py collect ZIP --assignment NAME  place a platform's bulk download into autograder/submitted/
     python3 course.py grade [ARGS]         grade a class (autograder/submitted/<student>/<assignment>/)
     python3 course.py dashboard            write the class dashboard autograder/reports/index.html (grade does it too)
-    python3 course.py export --format canvas|moodle  grades (automatic and manual) as the platform's import CSV
+    python3 course.py export --format canvas|moodle  the grades (automatic and manual) as the platform's import CSV
     python3 course.py release-student OUT  write what a class gets into OUT (no solutions, no hidden tests)
 
 Each command first creates (or reuses) the virtual environment `.venv/` in the repository and

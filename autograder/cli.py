@@ -129,7 +129,7 @@ def cmd_grade(args) -> int:
     if results:
         scores, tests = write_csv(results, folders["reports"])
         print(f"\nwrote {scores} and {tests}; feedback in {args.feedback}/<student>/<assignment>/")
-        page = write_dashboard(folders["autograded"], folders["reports"], args.book_url)
+        page = write_dashboard(folders["autograded"], folders["reports"], args.book_url, folders["submitted"])
         print(f"class dashboard: {page}")
         print()
         print(progress.summary(results, seconds))
@@ -179,13 +179,16 @@ def cmd_release_student(args) -> int:
 
 
 def cmd_collect(args) -> int:
+    from datetime import datetime
+
     from .collect import collect
 
     if args.assignment not in paths.assignments():
         print(f"collect: there is no assignment called {args.assignment!r} (see solutions/)", file=sys.stderr)
         return 2
     try:
-        done = collect(Path(args.archive), args.assignment, Path(args.submitted).resolve())
+        due = datetime.fromisoformat(args.due) if args.due else None
+        done = collect(Path(args.archive), args.assignment, Path(args.submitted).resolve(), due=due)
     except ValueError as err:
         print(f"collect: {err}", file=sys.stderr)
         return 2
@@ -197,7 +200,11 @@ def cmd_export(args) -> int:
     from .export import export
     from .gradebook import open_gradebook
 
-    gb = open_gradebook(_database_url(args))
+    url = _database_url(args)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        print(f"export: there is no gradebook at {url.removeprefix('sqlite:///')} (grade the class first)", file=sys.stderr)
+        return 2
+    gb = open_gradebook(url)
     try:
         written, missing = export(gb, args.format, Path(args.out).resolve(), Path(args.roster).resolve(), args.assignments)
     finally:
@@ -211,7 +218,8 @@ def cmd_export(args) -> int:
 def cmd_dashboard(args) -> int:
     from .dashboard import write_dashboard
 
-    page = write_dashboard(Path(args.autograded).resolve(), Path(args.reports).resolve(), args.book_url)
+    page = write_dashboard(Path(args.autograded).resolve(), Path(args.reports).resolve(), args.book_url,
+                           Path(args.submitted).resolve())
     if page is None:
         print(f"dashboard: no results under {args.autograded} (grade the class first)", file=sys.stderr)
         return 2
@@ -253,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
 
     dashboard = sub.add_parser("dashboard", help="write the class dashboard (reports/index.html) from the stored results")
     dashboard.add_argument("--autograded", default=str(paths.AUTOGRADED), help="folder of each submission's result.json")
-    dashboard.add_argument("--reports", default=str(paths.REPORTS), help="folder for index.html")
+    dashboard.add_argument("--reports", default=str(paths.REPORTS), help="folder for index.html and similar.csv")
+    dashboard.add_argument("--submitted", default=str(paths.SUBMITTED), help="the submissions (for similar submissions)")
     dashboard.add_argument("--book-url", help="where the links find the book (default: the book built here)")
     dashboard.set_defaults(func=cmd_dashboard)
 
@@ -262,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     collect.add_argument("archive", help="the zip archive the platform gave")
     collect.add_argument("--assignment", required=True, help="the assignment it holds, e.g. 02_rnn_equations")
     collect.add_argument("--submitted", default=str(paths.SUBMITTED), help="folder of <student>/<assignment>/ submissions")
+    collect.add_argument("--due", help="the deadline, e.g. '2026-11-30 23:59' (UTC): nbgrader and Moodle submissions "
+                                       "after it are reported late (Canvas marks its own)")
     collect.set_defaults(func=cmd_collect)
 
     export = sub.add_parser("export", help="the gradebook's scores (automatic and manual) as a Canvas or Moodle import CSV")

@@ -1,7 +1,7 @@
 """Submissions in from a learning platform: a bulk-download archive into ``submitted/``.
 
 Every member of the archive is named by the platform that wrote it; one pattern per platform
-maps the name to a student:
+maps the name to a student (inside any folders the archive wraps them in):
 
     Canvas    <lastfirst>_[late_]<userid>_<submissionid>_<filename>      (flat)
     Moodle    <Full Name>_<participantid>_assignsubmission_file_/<filename>
@@ -23,6 +23,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -88,15 +89,15 @@ def map_member(name: str, zip_date: datetime) -> Member | str:
     parts = PurePosixPath(name).parts
     if not parts or name.startswith("/") or ".." in parts or "\\" in name:
         return "an absolute path or one that climbs out of the archive (refused)"
-    first = parts[0]
-    if (match := NBGRADER.match(first)) and len(parts) >= 2:
-        when = _timestamp(match["timestamp"])
-        return Member(name, "nbgrader", match["id"], match["id"], parts[-1], when or zip_date)
-    if match := MOODLE.match(first):
-        file = parts[-1] if len(parts) >= 2 else match["file"]
-        return Member(name, "moodle", match["id"], match["name"], file, zip_date)
-    if len(parts) == 1 and (match := CANVAS.match(first)):
-        return Member(name, "canvas", match["id"], match["name"], match["file"], zip_date, late=bool(match["late"]))
+    for depth, part in enumerate(parts):       # folders around the platform's names are allowed
+        last = depth == len(parts) - 1
+        if (match := NBGRADER.match(part)) and not last:
+            when = _timestamp(match["timestamp"])
+            return Member(name, "nbgrader", match["id"], match["id"], parts[-1], when or zip_date)
+        if match := MOODLE.match(part):
+            return Member(name, "moodle", match["id"], match["name"], parts[-1] if not last else match["file"], zip_date)
+        if last and (match := CANVAS.match(part)):
+            return Member(name, "canvas", match["id"], match["name"], match["file"], zip_date, late=bool(match["late"]))
     return "no platform's file-name pattern matches it (Canvas, Moodle or nbgrader)"
 
 
@@ -112,8 +113,9 @@ def _preference(member: Member, assignment: str) -> tuple:
 
 
 def collect(archive: Path, assignment: str, submitted: Path = paths.SUBMITTED,
-            roster: Path | None = None) -> Collected:
-    """Place every student's newest notebook of ``archive`` into ``submitted``; see the module."""
+            roster: Path | None = None, due: datetime | None = None) -> Collected:
+    """Place every student's newest notebook of ``archive`` into ``submitted``; see the module.
+    Canvas marks late submissions itself; the others are late when their time is after ``due``."""
     if not SAFE_NAME.match(assignment):
         raise ValueError(f"{assignment!r} is not a usable assignment name")
     submitted, roster = Path(submitted), Path(roster) if roster else Path(submitted).parent / "roster.csv"
@@ -140,6 +142,7 @@ def collect(archive: Path, assignment: str, submitted: Path = paths.SUBMITTED,
             elif info.file_size > MAX_NOTEBOOK_BYTES:
                 done.unmapped.append((info.filename, f"{info.file_size} bytes: larger than any notebook should be"))
             else:
+                mapped.late = mapped.late or (due is not None and mapped.platform != "canvas" and mapped.when > due)
                 by_student.setdefault(mapped.student, []).append((mapped, info))
         for student, members in sorted(by_student.items()):
             members.sort(key=lambda pair: _preference(pair[0], assignment), reverse=True)
@@ -148,7 +151,16 @@ def collect(archive: Path, assignment: str, submitted: Path = paths.SUBMITTED,
             if refused := paths.submission_problem(target, submitted):
                 done.unmapped.append((info.filename, f"the existing {target} is refused: {refused}"))
                 continue
-            _write(target, handle.read(info))
+            try:
+                with handle.open(info) as member:
+                    data = member.read(MAX_NOTEBOOK_BYTES + 1)    # the size the archive declares may lie
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error) as err:
+                done.unmapped.append((info.filename, f"cannot be unpacked ({type(err).__name__}: {err})"))
+                continue
+            if len(data) > MAX_NOTEBOOK_BYTES:
+                done.unmapped.append((info.filename, "larger than any notebook should be once unpacked"))
+                continue
+            _write(target, data)
             done.placed.append(kept)
             done.superseded += [(other, kept) for other, _ in members[1:]]
     _update_roster(roster, done.placed)

@@ -205,12 +205,22 @@ def render(results: list[NotebookResult], book_url: str, extra_sections: str = "
 
 
 def write_dashboard(autograded: Path, reports: Path, book_url: str | None = None,
-                    extra_sections: str = "") -> Path | None:
+                    submitted: Path | None = None) -> Path | None:
     """Write ``reports/index.html`` from the results under ``autograded``; None when there are
-    none. Links go to ``book_url`` (the class's published book), else to the book built here."""
+    none. Links go to ``book_url`` (the class's published book), else to the book built here.
+    With ``submitted``, the similar submissions of each assignment are listed too (and written
+    to ``reports/similar.csv``)."""
+    from . import similarity
+
     results = read_results(autograded)
     if not results:
         return None
+    extra_sections = ""
+    if submitted is not None:
+        pairs = {a: similarity.similar_submissions(submitted, a)[0] for a in sorted({r.assignment for r in results})
+                 if (paths.EXERCISES / a / f"{a}.ipynb").is_file()}
+        similarity.write_csv(pairs, reports)
+        extra_sections = similarity.html_section(pairs)
     if book_url is None:
         book_url = os.path.relpath(paths.ROOT / "_build" / "html" / "book", Path(reports).resolve())
     target = Path(reports) / "index.html"

@@ -9,7 +9,7 @@ Counted: sequential steps, path length between the first and the last position, 
 Measured: bytes autograd saves for the backward pass (saved-tensor hooks), and the best of
 ``--repeats`` forward wall times under ``torch.no_grad()`` of ``nn.LSTM`` and
 ``nn.MultiheadAttention`` (float32, one layer each, input and hidden size E), then the sequential
-loop against the parallel scan of a linear recurrence.
+loop against the Hillis-Steele scan and the chunked scan of a linear recurrence.
 """
 from __future__ import annotations
 
@@ -60,7 +60,8 @@ def main(argv=None) -> int:
         print(f"T={r['T']:5d}  LSTM {r['lstm_ms']:8.2f} ms {r['lstm_saved_mb']:7.2f} MB   "
               f"attention {r['attention_ms']:8.2f} ms {r['attention_saved_mb']:7.2f} MB")
     for r in scan:
-        print(f"T={r['T']:5d}  loop {r['loop_ms']:8.2f} ms   scan {r['scan_ms']:8.2f} ms")
+        print(f"T={r['T']:5d}  loop {r['loop_ms']:8.2f} ms   scan {r['scan_ms']:8.2f} ms   "
+              f"chunked {r['chunked_ms']:8.2f} ms")
     print(f"wrote {args.out} ({record['total_seconds']} s)")
     return 0
 

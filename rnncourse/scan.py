@@ -21,8 +21,9 @@ position :math:`t - 2^k`; after :math:`\lceil \log_2 T \rceil` sweeps position :
 composition of steps :math:`1..t`. Depth :math:`O(\log T)`, work :math:`O(T \log T)` (Blelloch's
 two-sweep scan brings the work down to :math:`O(T)` at twice the depth).
 
-The Hillis-Steele scan is the one to read; on a CPU its :math:`T \log T` work loses to the plain
-loop once the arrays outgrow the caches (T = 4096 in the recorded benchmark). The **chunked
+The Hillis-Steele scan is the one to read; on a CPU its :math:`T \log T` work eats into its
+advantage over the plain loop once the arrays outgrow the caches (see the recorded benchmark,
+``benchmarks/lstm_vs_attention.py``). The **chunked
 scan** (:func:`linear_recurrence_chunked`) does :math:`O(T)` work in :math:`O(\sqrt T)`
 dependent steps: cut the sequence into :math:`n` chunks of :math:`C \approx \sqrt T` steps and
 

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,8 @@ def test_nbgrader_exchange_keeps_newest_by_timestamp(tmp_path):
         f"bea+{A}+2026-11-01 11:00:00 UTC/{A}.ipynb": _notebook("bea"),
     }, dates={f"{older}/{A}.ipynb": (2026, 11, 5, 0, 0, 0)})
     submitted = tmp_path / "submitted"
-    done = collect(archive, A, submitted)
+    done = collect(archive, A, submitted, due=datetime(2026, 11, 1, 12))
+    assert [m.student for m in done.late] == ["ada"]                  # the kept one came after the deadline
     assert _placed(submitted, "ada") == _notebook("new").decode()
     assert _placed(submitted, "bea") == _notebook("bea").decode()
     assert len(done.superseded) == 1 and not done.unmapped
@@ -113,6 +115,17 @@ def test_hostile_members_are_listed_never_extracted(tmp_path):
     assert "regular file" in reasons[f"eve_1009_5009_{A}.ipynb"]
 
 
+def test_a_damaged_member_is_listed(tmp_path):
+    archive = _zip(tmp_path / "c.zip", {f"doejane_1001_5001_{A}.ipynb": _notebook("jane"),
+                                        f"smithbob_1002_5002_{A}.ipynb": _notebook("bob")})
+    raw = archive.read_bytes()
+    at = raw.index(_notebook("bob"))                        # stored uncompressed: flip one byte of it
+    archive.write_bytes(raw[:at] + b"X" + raw[at + 1:])
+    done = collect(archive, A, tmp_path / "submitted")
+    assert [m.student for m in done.placed] == ["1001"]
+    assert "cannot be unpacked (BadZipFile" in dict(done.unmapped)[f"smithbob_1002_5002_{A}.ipynb"]
+
+
 def test_a_linked_student_folder_is_not_written_through(tmp_path):
     submitted, elsewhere = tmp_path / "submitted", tmp_path / "elsewhere"
     submitted.mkdir()
@@ -125,12 +138,12 @@ def test_a_linked_student_folder_is_not_written_through(tmp_path):
 
 
 def test_map_member_names_the_platform():
-    from datetime import datetime
-
     when = datetime(2026, 1, 1)
     assert map_member(f"doejane_late_12_34_{A}.ipynb", when).late
     assert map_member("Jane Doe_5_assignsubmission_file_/x.ipynb", when).platform == "moodle"
     assert isinstance(map_member("random.ipynb", when), str)
+    inbound = map_member(f"inbound/ada+{A}+2026-11-01 10:00:00 UTC/{A}.ipynb", when)   # a zipped exchange folder
+    assert inbound.platform == "nbgrader" and inbound.student == "ada" and inbound.when == datetime(2026, 11, 1, 10)
 
 
 def test_cli_collect_reports_and_refuses_bad_archives(tmp_path):
@@ -143,6 +156,8 @@ def test_cli_collect_reports_and_refuses_bad_archives(tmp_path):
     (tmp_path / "broken.zip").write_bytes(b"not a zip")
     bad = run(str(tmp_path / "broken.zip"), "--assignment", A, "--submitted", str(tmp_path / "s"))
     assert bad.returncode == 2 and "not a readable zip" in bad.stderr and "Traceback" not in bad.stderr
+    bad_date = run(str(archive), "--assignment", A, "--submitted", str(tmp_path / "s"), "--due", "Friday")
+    assert bad_date.returncode == 2 and "Friday" in bad_date.stderr and "Traceback" not in bad_date.stderr
     unknown = run(str(archive), "--assignment", "99_nothing", "--submitted", str(tmp_path / "s"))
     assert unknown.returncode == 2 and "no assignment" in unknown.stderr
 

@@ -7,12 +7,14 @@ import json
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from autograder.dashboard import mistake, section_anchor, write_dashboard
 from autograder.grading import NotebookResult, load_source
 from autograder.grading import TestResult as Check
-from conftest import ROOT
+from conftest import ROOT, solution_answers, student_notebook
+from test_similarity import _disguise
 
 A = "02_rnn_equations"
 TRANSPOSED = "rnn_step_forward: W_xh looks transposed: the state differs by up to {:.3f} at step {}"
@@ -43,7 +45,13 @@ def run(tmp_path_factory):
         target = folder / "autograded" / r.student / A / "result.json"
         target.parent.mkdir(parents=True)
         target.write_text(json.dumps(r.to_dict()))
-    page = write_dashboard(folder / "autograded", folder / "reports", book_url="https://book.example/book")
+    copied = solution_answers(A)
+    for student, answers in {"s0": copied, "s1": _disguise(copied), "s2": None, "s3": None}.items():
+        target = folder / "submitted" / student / A / f"{A}.ipynb"
+        target.parent.mkdir(parents=True)
+        nbformat.write(student_notebook(A, answers), target)
+    page = write_dashboard(folder / "autograded", folder / "reports", book_url="https://book.example/book",
+                           submitted=folder / "submitted")
     return page, page.read_text()
 
 
@@ -66,10 +74,17 @@ def test_section_anchor_is_the_chapter_section_that_names_the_function():
 
 def test_flagged_submissions_are_listed_with_their_reasons(run):
     _, text = run
-    flagged = text[text.index('id="flagged"'):]
+    flagged = text[text.index('id="flagged"'):text.index('id="similar"')]
     assert "v0" in flagged and "was edited; the original was restored" in flagged
     assert "w0" in flagged and "not graded: the notebook is not valid JSON" in flagged
     assert "s0" not in flagged
+
+
+def test_similar_submissions_are_listed_for_a_look(run):
+    page, text = run
+    similar = text[text.index('id="similar"'):]
+    assert "<td>s0</td><td>s1</td>" in similar and "s2" not in similar
+    assert "s0,s1" in (page.parent / "similar.csv").read_text()
 
 
 def test_dashboard_command(tmp_path):

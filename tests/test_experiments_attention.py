@@ -63,7 +63,8 @@ def test_cost_counts_and_saved_memory_growth():
 def test_scan_timing_rows_are_exact():
     rows = exp.scan_timing(Ts=(8, 33), width=4, repeats=1)
     assert [r["T"] for r in rows] == [8, 33]
-    assert all(r["max_abs_difference"] < 1e-5 for r in rows)
+    assert all(r["max_abs_difference"] < 1e-5 and r["chunked_max_abs_difference"] < 1e-5 for r in rows)
+    assert all(r[f"{name}_ms"] > 0 for r in rows for name in ("loop", "scan", "chunked"))
 
 
 @pytest.mark.parametrize("script,args", [
@@ -85,3 +86,4 @@ def test_benchmark_scripts_write_what_the_chapter_reads(tmp_path, script, args):
         np.testing.assert_allclose(weights.sum(-1), 1.0, rtol=1e-5)
     else:
         assert [r["T"] for r in small["layers"]] == [8, 16]
+        assert set(small["scan"][0]) == set(committed["scan"][0])  # every timed method is recorded

@@ -93,3 +93,6 @@ def test_cli_export(gradebook, tmp_path):
     assert "canvas_grades.csv" in done.stdout and "no graded submission" in done.stdout
     wrong = subprocess.run(command[:5] + ["blackboard"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
+    nothing = subprocess.run(command[:5] + ["canvas", "--db", f"sqlite:///{tmp_path / 'none.db'}"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert nothing.returncode == 2 and "no gradebook" in nothing.stderr and not (tmp_path / "none.db").exists()
