@@ -102,8 +102,10 @@ def map_member(name: str, zip_date: datetime) -> Member | str:
 
 
 def _is_regular(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    return mode == 0 or stat.S_ISREG(mode)   # archives written on Windows carry no mode: a file
+    """A member is a file unless its Unix mode names another type (a link, a device, a pipe).
+    Many writers store no type at all (permissions only, or a Windows archive): a file."""
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    return kind in (0, stat.S_IFREG)
 
 
 def _preference(member: Member, assignment: str) -> tuple:
@@ -148,29 +150,37 @@ def collect(archive: Path, assignment: str, submitted: Path = paths.SUBMITTED,
             members.sort(key=lambda pair: _preference(pair[0], assignment), reverse=True)
             kept, info = members[0]
             target = submitted / student / assignment / f"{assignment}.ipynb"
-            if refused := paths.submission_problem(target, submitted):
-                done.unmapped.append((info.filename, f"the existing {target} is refused: {refused}"))
+            if problem := _place(handle, info, target, submitted):
+                done.unmapped.append((info.filename, problem))
+                done.unmapped += [(other.archive_name, f"an older notebook of {student}, whose newest was not placed")
+                                  for other, _ in members[1:]]
                 continue
-            try:
-                with handle.open(info) as member:
-                    data = member.read(MAX_NOTEBOOK_BYTES + 1)    # the size the archive declares may lie
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error) as err:
-                done.unmapped.append((info.filename, f"cannot be unpacked ({type(err).__name__}: {err})"))
-                continue
-            if len(data) > MAX_NOTEBOOK_BYTES:
-                done.unmapped.append((info.filename, "larger than any notebook should be once unpacked"))
-                continue
-            _write(target, data)
             done.placed.append(kept)
             done.superseded += [(other, kept) for other, _ in members[1:]]
     _update_roster(roster, done.placed)
     return done
 
 
+def _place(handle: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, submitted: Path) -> str:
+    """Write the member ``info`` at ``target``; return why it was not written, or ""."""
+    if refused := paths.submission_problem(target, submitted):
+        return f"the existing {target} is refused: {refused}"
+    try:
+        with handle.open(info) as member:
+            data = member.read(MAX_NOTEBOOK_BYTES + 1)    # the size the archive declares may lie
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error) as err:
+        return f"cannot be unpacked ({type(err).__name__}: {err})"
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        return "larger than any notebook should be once unpacked"
+    _write(target, data)
+    return ""
+
+
 def _write(target: Path, data: bytes) -> None:
     """Write ``data`` as a new regular file at ``target`` (replacing a file, never following a link)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.collecting")
+    tmp.unlink(missing_ok=True)          # left by an interrupted run
     with open(tmp, "xb") as out:
         out.write(data)
     os.replace(tmp, target)

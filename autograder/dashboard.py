@@ -28,19 +28,20 @@ from . import paths
 from .grading import NotebookResult
 
 BOOK = paths.ROOT / "book"
-NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+# A number standing alone (not the 0 of h0 or the 1 of h_{t-1}).
+NUMBER = re.compile(r"(?<![\w{}+-])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w}])")
 TOP_MISTAKES = 3
 
 
-def read_results(autograded: Path) -> list[NotebookResult]:
-    """Every stored result under ``autograded`` (a file that cannot be read is skipped)."""
-    results = []
+def read_results(autograded: Path) -> tuple[list[NotebookResult], list[str]]:
+    """Every stored result under ``autograded``, and one line for each file that cannot be read."""
+    results, unreadable = [], []
     for path in sorted(Path(autograded).glob("*/*/result.json")):
         try:
             results.append(NotebookResult.from_dict(json.loads(path.read_text())))
-        except (OSError, ValueError, TypeError, KeyError):
-            continue
-    return results
+        except (OSError, ValueError, TypeError, KeyError) as err:
+            unreadable.append(f"{path.relative_to(autograded)}: {type(err).__name__}: {err}")
+    return results, unreadable
 
 
 def mistake(message: str) -> str:
@@ -55,17 +56,18 @@ def tested_function(grade_id: str) -> str:
 
 
 def section_anchor(chapter: Path, name: str) -> tuple[str, str]:
-    """(HTML id, heading) of the first section of ``chapter`` (MyST) whose text names ``name``,
-    or ("", "") where none does."""
+    """(HTML id, heading) of the first section of ``chapter`` (MyST) below its title whose text
+    names ``name`` (``many_to_one`` or "many-to-one"), or ("", "") where none does."""
     from docutils.nodes import make_id
 
     if not chapter.is_file():
         return "", ""
+    named = re.compile(r"\b" + r"[_ -]".join(map(re.escape, name.split("_"))) + r"\b", re.IGNORECASE)
     heading = ""
     for line in chapter.read_text().splitlines():
-        if match := re.match(r"^#{1,6}\s+(.*)", line):
-            heading = match[1].replace("`", "")
-        if heading and re.search(rf"\b{re.escape(name)}\b", line):
+        if match := re.match(r"^(#{1,6})\s+(.*)", line):
+            heading = match[2].replace("`", "") if len(match[1]) > 1 else ""
+        if heading and named.search(line):
             return make_id(heading), heading
     return "", ""
 
@@ -119,12 +121,15 @@ def _figure(height: float):
 
 
 def score_plot(assignment: str, scores: list[float], maximum: float) -> str:
+    from matplotlib.ticker import MaxNLocator
+
     figure = _figure(2.6)
     axes = figure.subplots()
     bins = min(20, max(1, int(maximum))) if maximum else 10
     axes.hist(scores, bins=bins, range=(0, maximum or 1), color="#3b6ea8", edgecolor="white")
     axes.set_xlabel(f"score (out of {maximum:g})")
     axes.set_ylabel("submissions")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(f"{assignment}: score distribution")
     mean = sum(scores) / len(scores)
     alt = (f"Histogram of the scores of {len(scores)} submission(s) of {assignment}: mean {mean:.1f} "
@@ -167,7 +172,7 @@ figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
 """
 
 
-def render(results: list[NotebookResult], book_url: str, extra_sections: str = "") -> str:
+def render(results: list[NotebookResult], book_url: str, extra_sections: str = "", unreadable: list[str] = ()) -> str:
     e = html.escape
     tests = summarise_tests(results, book_url)
     body = [f"<h1>Class dashboard</h1><p>{len(results)} submission(s) of "
@@ -194,9 +199,12 @@ def render(results: list[NotebookResult], book_url: str, extra_sections: str = "
     rows = "".join(f"<tr><td>{e(r.student)}</td><td>{e(r.assignment)}</td><td>{r.score:g}/{r.max_score:g}</td>"
                    f"<td><ul>{''.join(f'<li>{e(x)}</li>' for x in reasons)}</ul></td></tr>"
                    for r, reasons in flagged(results))
+    broken = "".join(f"<li>{e(line)}</li>" for line in unreadable)
     body.append('<section id="flagged"><h2>Submissions that need a look</h2>' + (
         f"<table><tr><th>student</th><th>assignment</th><th>score</th><th>why</th></tr>{rows}</table>"
-        if rows else "<p>None.</p>") + "</section>")
+        if rows else "<p>None.</p>")
+        + (f"<p>Stored results that could not be read (grade again with --force):</p><ul>{broken}</ul>" if broken else "")
+        + "</section>")
     body.append(extra_sections)
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -212,7 +220,7 @@ def write_dashboard(autograded: Path, reports: Path, book_url: str | None = None
     to ``reports/similar.csv``)."""
     from . import similarity
 
-    results = read_results(autograded)
+    results, unreadable = read_results(autograded)
     if not results:
         return None
     extra_sections = ""
@@ -225,5 +233,5 @@ def write_dashboard(autograded: Path, reports: Path, book_url: str | None = None
         book_url = os.path.relpath(paths.ROOT / "_build" / "html" / "book", Path(reports).resolve())
     target = Path(reports) / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(results, book_url, extra_sections))
+    target.write_text(render(results, book_url, extra_sections, unreadable))
     return target

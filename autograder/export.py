@@ -48,6 +48,11 @@ def read_grades(gb, assignments: list[str] | None = None) -> Grades:
     return grades
 
 
+def _text(value: str) -> str:
+    """A cell a spreadsheet shows as text: a name a student chose may start like a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as handle:
@@ -64,7 +69,8 @@ def canvas(grades: Grades, roster: dict[str, dict[str, str]], folder: Path) -> l
     for student in grades.students:
         who = roster.get(student, {})
         canvas_id = student if who.get("platform") == "canvas" else who.get("canvas_id", "")
-        rows.append([who.get("name", student), canvas_id, who.get("sis_user_id", ""), who.get("section", ""),
+        rows.append([_text(who.get("name", student)), canvas_id, _text(who.get("sis_user_id", "")),
+                     _text(who.get("section", "")),
                      *(grades.score(student, a) for a in names)])
     return [_write(folder / "canvas_grades.csv", header, rows)]
 
@@ -82,7 +88,7 @@ def moodle(grades: Grades, roster: dict[str, dict[str, str]], folder: Path) -> l
             participant = student if who.get("platform") == "moodle" else who.get("moodle_id", "")
             if not participant:
                 continue
-            rows.append([f"Participant {participant}", who.get("name", student), who.get("email", ""), "",
+            rows.append([f"Participant {participant}", _text(who.get("name", student)), _text(who.get("email", "")), "",
                          grades.score(student, assignment), f"{maximum:g}", "Yes", "", "", ""])
         written.append(_write(folder / f"moodle_{assignment}.csv", MOODLE_WORKSHEET, rows))
     emails = [(roster[s]["email"], s) for s in grades.students if roster.get(s, {}).get("email")]

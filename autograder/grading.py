@@ -21,7 +21,7 @@ from . import paths
 from .assemble import assemble
 from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_test, nbgrader_meta, read_submission
 from .probes import Probe, hidden_tests, probes_for
-from .probes.secret import assignment_version, probe_seed
+from .probes.secret import SecretMissing, assignment_version, probe_seed
 from .release import release_notebook
 from .messages import course_code_message
 from .sandbox import CellOutcome, Limits, run_notebook
@@ -186,7 +186,7 @@ def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Li
         result.sha256 = _sha256(path) if Path(path).is_file() else ""
         submission = read_submission(Path(path))
         _grade(result, source, submission, limits, hide, use_probes)
-    except BadSubmission as err:
+    except (BadSubmission, SecretMissing) as err:
         _not_graded(result, str(err))
     except Exception as err:  # a fault of the grader: this submission scores zero, the class goes on
         _not_graded(result, f"the grader failed on this submission ({type(err).__name__}); "

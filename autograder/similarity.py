@@ -34,6 +34,7 @@ from . import paths
 K = 25              # k-gram length in filtered characters (copydetect's noise threshold)
 W = 6               # winnowing window: shared passages of K + W - 1 = 30 characters are always seen
 MIN_OWN_TOKENS = 40  # a submission with less code of its own than this is not compared
+SHOWN = 100          # pairs listed on the dashboard (similar.csv has them all)
 
 
 @dataclass
@@ -148,11 +149,12 @@ def html_section(pairs_by_assignment: dict[str, list[Pair]]) -> str:
     """The dashboard's section on similar submissions."""
     import html
 
+    listed = [(a, p) for a, pairs in sorted(pairs_by_assignment.items()) for p in pairs]
     rows = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(p.a)}</td><td>{html.escape(p.b)}</td>"
-                   f"<td>{100 * p.a_to_b:.0f}% / {100 * p.b_to_a:.0f}%</td></tr>"
-                   for a, pairs in sorted(pairs_by_assignment.items()) for p in pairs)
+                   f"<td>{100 * p.a_to_b:.0f}% / {100 * p.b_to_a:.0f}%</td></tr>" for a, p in listed[:SHOWN])
+    more = f"<p>{len(listed) - SHOWN} more pair(s) in similar.csv.</p>" if len(listed) > SHOWN else ""
     return ('<section id="similar"><h2>Similar submissions</h2><p>Pairs whose own code (the released '
             "notebook and the code most of the class shares left out, names ignored) is largely the same. "
             "Something to look at, not a finding: short answers to the same equation can look alike.</p>"
             + (f"<table><tr><th>assignment</th><th>student</th><th>student</th><th>share of each one's own code"
-               f"</th></tr>{rows}</table>" if rows else "<p>None.</p>") + "</section>")
+               f"</th></tr>{rows}</table>{more}" if rows else "<p>None.</p>") + "</section>")

@@ -35,6 +35,7 @@ STUDENT_FACING: tuple[str, ...] = (
     "rnncourse/grading/calls.py",
     "rnncourse/grading/cases.py",
     "rnncourse/grading/feedback.py",
+    "rnncourse/grading/precision.py",
     "rnncourse/grading/problems.py",
     "rnncourse/grading/toy_models.py",
 ) + tuple(sorted(f"rnncourse/grading/stored/{path.name}"      # the visible tests' stored cases

@@ -30,6 +30,7 @@ from autograder import paths
 from autograder.gradebook import open_gradebook, register_assignment
 from autograder.grading import grade_notebook, hidden_lines, load_source
 from autograder.notebook_io import grade_id
+from autograder.probes.secret import course_secret
 from autograder.report import feedback_html, format_student_report
 from autograder.sandbox import Limits
 from conftest import ROOT, solution_answers, student_notebook
@@ -403,8 +404,10 @@ def test_an_ordinary_user_grades_the_attacks_as_root_does(attacked, ordinary_use
         f"cd {folder}",
         f"exec setpriv --reuid={ordinary_user} --regid={ordinary_user} --clear-groups "
         f"env HOME={folder} {sys.executable} grade.py jobs.json limits.json"])
+    # The same course secret as root's grading: the same probe inputs (the file is root's alone).
+    secret = {"RNNCOURSE_SECRET": course_secret().decode()}
     done = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=900, env={**os.environ, **secret})
     assert done.returncode == 0, done.stderr[-3000:]
     as_user = json.loads(done.stdout.strip().splitlines()[-1])
     as_root = {name: results[("01_why_recurrent", name, True)].score for name in AS_ORDINARY_USER}

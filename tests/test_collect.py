@@ -12,8 +12,6 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from autograder.collect import collect, map_member
 from conftest import ROOT
 
@@ -64,6 +62,18 @@ def test_canvas_archive(tmp_path):
     assert roster["1001"]["name"] == "doejane" and roster["1001"]["platform"] == "canvas"
     text = done.summary()
     assert "LATE: 1002" in text and "README.txt" in text and "superseded" in text
+
+
+def test_members_without_a_file_type_are_files(tmp_path):
+    """Many archivers store only permissions (Python's writestr: 0o600) or nothing (Windows)."""
+    archive = tmp_path / "plain.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr(f"doejane_1001_5001_{A}.ipynb", _notebook("jane"))
+        info = zipfile.ZipInfo(f"smithbob_1002_5002_{A}.ipynb")
+        info.create_system, info.external_attr = 0, 0x20           # MS-DOS, the archive bit
+        handle.writestr(info, _notebook("bob"))
+    done = collect(archive, A, tmp_path / "submitted")
+    assert sorted(m.student for m in done.placed) == ["1001", "1002"] and not done.unmapped
 
 
 def test_moodle_archive_folders_and_flat(tmp_path):
@@ -117,13 +127,17 @@ def test_hostile_members_are_listed_never_extracted(tmp_path):
 
 def test_a_damaged_member_is_listed(tmp_path):
     archive = _zip(tmp_path / "c.zip", {f"doejane_1001_5001_{A}.ipynb": _notebook("jane"),
-                                        f"smithbob_1002_5002_{A}.ipynb": _notebook("bob")})
+                                        f"smithbob_1002_5002_{A}.ipynb": _notebook("bob"),
+                                        f"smithbob_1002_5002_{A}-0.ipynb": _notebook("bob-older")},
+                   dates={f"smithbob_1002_5002_{A}-0.ipynb": (2026, 10, 1, 0, 0, 0)})
     raw = archive.read_bytes()
     at = raw.index(_notebook("bob"))                        # stored uncompressed: flip one byte of it
     archive.write_bytes(raw[:at] + b"X" + raw[at + 1:])
     done = collect(archive, A, tmp_path / "submitted")
     assert [m.student for m in done.placed] == ["1001"]
-    assert "cannot be unpacked (BadZipFile" in dict(done.unmapped)[f"smithbob_1002_5002_{A}.ipynb"]
+    reasons = dict(done.unmapped)
+    assert "cannot be unpacked (BadZipFile" in reasons[f"smithbob_1002_5002_{A}.ipynb"]
+    assert "whose newest was not placed" in reasons[f"smithbob_1002_5002_{A}-0.ipynb"]   # not dropped either
 
 
 def test_a_linked_student_folder_is_not_written_through(tmp_path):

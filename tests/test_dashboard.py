@@ -45,6 +45,9 @@ def run(tmp_path_factory):
         target = folder / "autograded" / r.student / A / "result.json"
         target.parent.mkdir(parents=True)
         target.write_text(json.dumps(r.to_dict()))
+    broken = folder / "autograded" / "x0" / A / "result.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"student": "x0", "tru')
     copied = solution_answers(A)
     for student, answers in {"s0": copied, "s1": _disguise(copied), "s2": None, "s3": None}.items():
         target = folder / "submitted" / student / A / f"{A}.ipynb"
@@ -58,6 +61,7 @@ def run(tmp_path_factory):
 def test_mistakes_are_grouped_by_their_message_with_numbers_masked(run):
     assert mistake(TRANSPOSED.format(0.1, 2)) == mistake(TRANSPOSED.format(0.314, 7))
     assert mistake("shape (3,) not (2, 3)") != mistake(TRANSPOSED.format(0.1, 2))
+    assert mistake("carry h_{t-1} from h0, got -1.5e-3 at (2, 3)") == "carry h_{t-1} from h0, got … at (…, …)"
     _, text = run
     # 3 of the 10 graded submissions (the ungradable one does not count) made the mistake.
     row = next(line for line in text.split("<tr>") if "W_xh looks transposed" in line)
@@ -69,6 +73,7 @@ def test_mistakes_are_grouped_by_their_message_with_numbers_masked(run):
 def test_section_anchor_is_the_chapter_section_that_names_the_function():
     assert section_anchor(ROOT / "book" / f"{A}.md", "rnn_step_forward") == ("the-forward-pass-in-numpy",
                                                                         "The forward pass in NumPy")
+    assert section_anchor(ROOT / "book" / f"{A}.md", "many_to_one") == ("output-heads", "Output heads")  # "many-to-one"
     assert section_anchor(ROOT / "book" / f"{A}.md", "no_such_function_anywhere") == ("", "")
 
 
@@ -78,6 +83,7 @@ def test_flagged_submissions_are_listed_with_their_reasons(run):
     assert "v0" in flagged and "was edited; the original was restored" in flagged
     assert "w0" in flagged and "not graded: the notebook is not valid JSON" in flagged
     assert "s0" not in flagged
+    assert f"x0/{A}/result.json: JSONDecodeError" in flagged       # a damaged result is named, not skipped
 
 
 def test_similar_submissions_are_listed_for_a_look(run):

@@ -24,10 +24,11 @@ def _result(student: str, source, passed: int) -> NotebookResult:
                           max_score=source.max_score, tests=tests, sha256="x")
 
 
-@pytest.fixture
-def gradebook(tmp_path):
+@pytest.fixture(scope="module")
+def gradebook(tmp_path_factory):
     """A class of three: 1001 (Canvas) and 701 (Moodle) graded, 1001 with a written answer graded by
     hand; 1002 in the roster without a submission. Returns (gradebook URL, roster, scores)."""
+    tmp_path = tmp_path_factory.mktemp("gradebook")
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     source = load_source(A)
     gb = open_gradebook(url)
@@ -44,7 +45,7 @@ def gradebook(tmp_path):
     roster.write_text("student,name,platform,email,sis_user_id,section\n"
                       "1001,doejane,canvas,jane@uni.example,S-1,Mon\n"
                       "1002,smithbob,canvas,,S-2,Tue\n"
-                      "701,Ann Lee,moodle,ann@uni.example,,\n")
+                      "701,=HYPERLINK(1),moodle,ann@uni.example,,\n")
     return url, roster, {"1001": auto_1001 + 3.0, "701": source.max_score, "max": source.max_score + 4.0}
 
 
@@ -76,7 +77,7 @@ def test_moodle_worksheet_and_email_import(gradebook, tmp_path):
     names = {p.name: p for p in written}
     sheet = _rows(names[f"moodle_{A}.csv"])
     assert sheet[0][:6] == ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade"]
-    assert [row[0] for row in sheet[1:]] == ["Participant 701"]
+    assert [row[:2] for row in sheet[1:]] == [["Participant 701", "'=HYPERLINK(1)"]]   # text, not a formula
     assert float(sheet[1][4]) == want["701"] and float(sheet[1][5]) == want["max"]
     by_email = {row[0]: row for row in _rows(names["moodle_grades.csv"])}
     assert by_email["Email address"] == ["Email address", A]

@@ -108,3 +108,22 @@ def test_ipython_displays_a_failed_check_without_library_frames():
     text = captured.stdout + captured.stderr
     assert "W is all zeros" in text, text
     assert "feedback.py" not in text and "Traceback" not in text, text
+
+
+def test_visible_checks_follow_the_precision_rule():
+    """A correct float32 result passes a visible check (float32 tolerances), a float32 result that
+    is wrong beyond them fails, and a float16 result is named by its dtype, never a silent miss."""
+    import torch
+
+    from rnncourse.grading.feedback import Feedback, check_array
+
+    rng = np.random.default_rng(3)
+    want = rng.normal(size=(6, 5))
+    check_array("h", want.astype(np.float32), want)
+    check_array("h", torch.tensor(want, dtype=torch.float32), want)
+    with pytest.raises(Feedback):
+        check_array("h", (want * (1 + 1e-3)).astype(np.float32), want)
+    with pytest.raises(Feedback):                       # float64 keeps its tight tolerance
+        check_array("h", want * (1 + 1e-5), want)
+    with pytest.raises(Feedback, match="float16"):
+        check_array("h", want.astype(np.float16), want)

@@ -287,3 +287,19 @@ def test_the_recorded_side_by_side_covers_every_model_task_and_seed():
     config = record["config"]
     assert len(config["seeds"]) >= 2
     assert len(record["runs"]) == len(config["tasks"]) * len(config["kinds"]) * len(config["seeds"])
+
+
+def test_min_rnn_speed_benchmark_runs_in_a_tiny_configuration(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "benchmarks" / "min_rnn_speed.py"), "--lengths", "8", "--batch", "2",
+                    "--input-size", "3", "--hidden-size", "4", "--repeats", "1", "--out", str(tmp_path)],
+                   check=True, cwd=root, capture_output=True, timeout=300)
+    data = json.loads((tmp_path / "min_rnn_speed.json").read_text())
+    assert data["benchmark"] == "min_rnn_speed" and data["machine"]["device"] == "cpu"
+    (row,) = data["rows"]
+    assert row["T"] == 8 and all(row[f"{name}_ms"] > 0 for name in ("nn.GRU", "nn.LSTM", "minGRU log", "minLSTM chunked"))
+    assert row["nn.GRU_over_minGRU"] > 0 and "min_rnn_speed.py" in (tmp_path / "min_rnn_speed.md").read_text()

@@ -80,3 +80,5 @@ def test_from_the_submitted_folder_and_the_report_section(tmp_path):
     assert len(skipped) == 1 and skipped[0].startswith("hal: not readable as a notebook")
     section = html_section({A: pairs})
     assert "bob" in section and "dia" in section and "not a finding" in section
+    many = html_section({A: pairs * 60})
+    assert many.count("<tr>") == 1 + 100 and "20 more pair(s) in similar.csv" in many

@@ -71,7 +71,7 @@ def cases(solution):
             "dc_prev must be multiplied by the forget gate: dc_t/dc_{t-1} = f_t.": dc_prev / f}}),
         "gru_cell_forward": case(solution.gru_cell_forward, *gru, mistakes=gru_mistakes(*gru)),
         "lstm_params_to_torch": case(solution.lstm_params_to_torch, W, b, mistakes={
-            "weight_ih_l0": {"The gates are in the course notes' order f, i, C, o; nn.LSTM stacks them as i, f, g, o.":
+            "weight_ih_l0": {"The gates are in the dicts' order f, i, C, o; nn.LSTM stacks them as i, f, g, o.":
                              np.concatenate([W[k][:, H:] for k in NOTES_ORDER])},
             "bias": {"nn.LSTM ADDS its two biases: put b in one of them and zeros in the other, not b in both.":
                      2 * np.concatenate([b[k] for k in TORCH_ORDER])}}),

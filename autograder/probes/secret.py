@@ -27,6 +27,10 @@ GRADER_CODE = ("autograder/probes/__init__.py", "autograder/probes/runtime.py", 
                "autograder/probes/judge.py")
 
 
+class SecretMissing(RuntimeError):
+    """The course secret cannot be read: nothing can be graded until it can (``str()`` says how)."""
+
+
 def course_secret(path: Path = SECRET_FILE) -> bytes:
     """The course secret: ``RNNCOURSE_SECRET``, or the secret file, created if missing."""
     from_env = os.environ.get("RNNCOURSE_SECRET", "")
@@ -45,9 +49,13 @@ def course_secret(path: Path = SECRET_FILE) -> bytes:
             pass
         finally:
             os.unlink(draft)
-    secret = path.read_bytes().strip()
+    try:
+        secret = path.read_bytes().strip()
+    except PermissionError:
+        raise SecretMissing(f"the course secret {path} is not readable by this user: set RNNCOURSE_SECRET "
+                            "to the course's secret (the same on every machine and account that grades)") from None
     if len(secret) < 16:
-        raise RuntimeError(f"the course secret in {path} is too short: delete the file to make a new one")
+        raise SecretMissing(f"the course secret in {path} is too short: delete the file to make a new one")
     return secret
 
 

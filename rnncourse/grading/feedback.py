@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from .precision import precision_problem, tolerances
+
 
 # A constant ratio got / expected means "a factor is missing" only when it holds across enough
 # entries: for one number every wrong value is some factor of the right one.
@@ -77,16 +79,25 @@ def check_array(
     got: Any,
     expected: Any,
     *,
-    rtol: float = 1e-6,
-    atol: float = 1e-8,
+    rtol: float | None = None,
+    atol: float | None = None,
     mistakes: Mapping[str, Any] | None = None,
     hint: str | None = None,
 ) -> None:
     """Raise :class:`Feedback` unless ``got`` equals ``expected`` within the tolerances.
 
+    The tolerances follow the course's precision rule (:mod:`rnncourse.grading.precision`): a
+    float64 result within rtol 1e-6, atol 1e-8, a float32 one within rtol 1e-4, atol 1e-5, so a
+    correct float32 computation passes; explicit ``rtol``/``atol`` override the rule.
     ``mistakes`` maps a message to the value a classic mistake would produce; when ``got``
     matches one, that message is the feedback. ``hint`` is appended to any other failure.
     """
+    if rtol is None or atol is None:
+        rule = tolerances(got)
+        if rule is None:
+            raise Feedback(precision_problem(name, got))
+        rtol = rule[0] if rtol is None else rtol
+        atol = rule[1] if atol is None else atol
     want = _as_float_array("the expected value", expected)
     value = _as_float_array(name, got)
     if value.shape == want.shape and np.all(np.isfinite(value)) and _close(value, want, rtol, atol):

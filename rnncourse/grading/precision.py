@@ -31,9 +31,16 @@ def result_dtype(value) -> np.dtype:
         dtypes = {result_dtype(item) for item in value}
         return np.dtype(np.float32) if dtypes == {np.dtype(np.float32)} else \
             next((d for d in dtypes if d not in TOLERANCES), np.dtype(np.float64))
-    if dtype is None or np.dtype(dtype).kind in "biu":
+    if dtype is None:
         return np.dtype(np.float64)
-    return np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:                   # a torch dtype: torch.float32 -> float32
+        try:
+            dtype = np.dtype(str(dtype).removeprefix("torch."))
+        except TypeError:
+            return np.dtype(np.float64)
+    return np.dtype(np.float64) if dtype.kind in "biu" else dtype
 
 
 def tolerances(value) -> tuple[float, float] | None:

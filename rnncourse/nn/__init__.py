@@ -10,6 +10,11 @@ use PyTorch's names, so ``load_state_dict(torch_module.state_dict())`` copies we
 ``checks``   the input checks every module runs, so that bad input fails as in ``torch.nn``.
 ``fast_lstm`` and ``fused``  the same LSTM (and GRU) organised for speed; ``fused`` has the
              hand-written backward pass.
+
+Recurrences linear in the state, each with a loop and a parallel scan that give the same states:
+``linear_recurrence`` (the modes, and the log-space scan), ``linear_attention`` (causal linear
+attention, masked or recurrent), ``lru`` (the Linear Recurrent Unit), ``min_rnn`` (minGRU and
+minLSTM) and ``selective_scan`` (the selective SSM and a Mamba-style block).
 """
 from .layers import CellBase, Recurrent, StackedRecurrent, step_mask
 from .rnn import RNN, RNNCell

@@ -70,7 +70,7 @@ CASES = [
                  "test_gru_cell_forward_hidden": "h_t = (1 - z) * n + z * h_prev"},
     ),
     dict(
-        name="mapping_keeps_the_notes_gate_order",
+        name="mapping_keeps_the_dict_gate_order",
         answers={"lstm_params_to_torch": (
             "def lstm_params_to_torch(W, b):\n"
             "    H = W['f'].shape[0]\n"
@@ -78,7 +78,7 @@ CASES = [
             "    bias = np.concatenate([b[k] for k in ('f', 'i', 'C', 'o')])\n"
             "    return {'weight_ih_l0': stacked[:, H:], 'weight_hh_l0': stacked[:, :H],\n"
             "            'bias_ih_l0': bias, 'bias_hh_l0': np.zeros_like(bias)}\n")},
-        failing={"test_lstm_params_to_torch_visible": "course notes' order f, i, C, o",
+        failing={"test_lstm_params_to_torch_visible": "the dicts' order f, i, C, o",
                  "test_lstm_params_to_torch_hidden": "gate order i, f, g, o"},
     ),
     dict(
