@@ -253,12 +253,14 @@ def build_root(box: Sandbox, uid: int, gid: int) -> None:
     for path in SYSTEM_PATHS:
         if os.path.lexists(path):
             _bind(root, path, readonly=True)
+    # The private /tmp comes before the interpreter and the course: either may live under the
+    # host's /tmp (a course cloned there), and a later bind shows through the tmpfs.
+    _tmpfs(root, "/tmp")
     for path in python_paths():
         if not os.path.exists(root + path):          # already inside /usr, say
             _bind(root, path, readonly=True)
     _write_etc(root, uid, gid, box.home)
     _make_dev(root)
-    _tmpfs(root, "/tmp")
     for path in sorted(box.readable):
         _bind(root, path, readonly=True)
     for path in sorted(box.writable):
