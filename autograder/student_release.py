@@ -38,6 +38,7 @@ STUDENT_GRADER: tuple[str, ...] = (
     "autograder/notebook_io.py", "autograder/sandbox.py", "autograder/kernel_launcher.py",
     "autograder/isolation.py", "autograder/student_package.py",
     "autograder/release.py", "autograder/report.py", "autograder/probes/__init__.py",
+    "autograder/probes/judge.py", "autograder/probes/runtime.py", "autograder/probes/wire.py",
     "autograder/lab",                     # the lab's settings, server extension and lab extension
     "course.py",
 )
