@@ -35,7 +35,9 @@ IMG = re.compile(r"<img\b[^>]*>", re.I)
 ATTR = re.compile(r'\b(alt|src)\s*=\s*"([^"]*)"', re.I)
 IMAGE_FILE = re.compile(r"\.(png|jpe?g|svg|gif|webp)$", re.I)
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.M | re.S)
-DRAWS_DATA = re.compile(r"\.(plot|semilogy|semilogx|loglog|scatter|bar|barh|hist|errorbar|imshow|step|fill_between)\(")
+# `.step(` draws only on an axis (an optimizer's or an early stopper's step() draws nothing).
+DRAWS_DATA = re.compile(r"\.(plot|semilogy|semilogx|loglog|scatter|bar|barh|hist|errorbar|imshow|fill_between)\("
+                        r"|\b(?:plt|ax\w*|axs?\[[^\]]*\])\.step\(")
 XLABEL = re.compile(r"(set_xlabel\(|\bxlabel\s*[(=])")
 YLABEL = re.compile(r"(set_ylabel\(|\bylabel\s*[(=])")
 HEADING = re.compile(r"<h[1-4]\b[^>]*>(.*?)</h[1-4]>", re.I | re.S)
@@ -179,6 +181,8 @@ def test_axis_label_check_catches_a_missing_label():
     assert _unlabelled_axes("ax.plot(t, y)\nax.set_xlabel('step t')\n") == ["y"]
     assert _unlabelled_axes("plt.semilogy(g)\nplt.xlabel('k')\nplt.ylabel('norm')\n") == []
     assert _unlabelled_axes("unr.draw_unrolled(ax, T=4)\n") == []
+    assert _unlabelled_axes("ax.step(t, y)\n") == ["x", "y"]
+    assert _unlabelled_axes("stopper.step(loss, epoch)\noptimizer.step()\n") == []
 
 
 def test_plots_label_both_axes():
