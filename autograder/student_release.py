@@ -39,6 +39,7 @@ STUDENT_GRADER: tuple[str, ...] = (
     "autograder/isolation.py", "autograder/student_package.py",
     "autograder/release.py", "autograder/report.py", "autograder/probes/__init__.py",
     "autograder/probes/judge.py", "autograder/probes/runtime.py", "autograder/probes/wire.py",
+    "autograder/probes/secret.py",
     "autograder/lab",                     # the lab's settings, server extension and lab extension
     "course.py",
 )

@@ -44,8 +44,14 @@ def probes(rng):
     def rnn_inputs(T, B, D, H):
         return (rng.normal(size=(T, B, D)), rng.normal(size=(H, D)), 0.4 * rng.normal(size=(H, H)), rng.normal(size=H))
 
-    def sequences(B, D):
-        return [rng.normal(size=(size(1, 8), D)) for _ in range(B)]
+    def sequences(B, D, longest=None):
+        lengths = [size(1, 8) for _ in range(B)]
+        if longest is not None:           # the longest sequence differs from B: a batch-first
+            lengths[0] = longest          # layout then has another shape, never the same one
+            lengths = [min(n, longest) for n in lengths]
+        return [rng.normal(size=(n, D)) for n in lengths]
+
+    B_pad = size(2, 8)
 
     def mean_cases(T, B, D):
         X = rng.normal(size=(T, B, D))
@@ -63,5 +69,5 @@ def probes(rng):
                                          Call("count_parameters", (size(100, 999), size(), size(1, 64), size(1, 9)), _counts)],
         "test_pad_batch_visible": [("pad_batch", (sequences(size(2, 4), size(1, 4)),))],
         "test_pad_batch_hidden": [Call("pad_batch", (sequences(1, 1),), _padded, "a batch of one"),
-                                  Call("pad_batch", (sequences(size(2, 8), size()),), _padded)],
+                                  Call("pad_batch", (sequences(B_pad, size(), longest=B_pad + 1),), _padded)],
     }

@@ -33,6 +33,8 @@ def probes(rng):
     def weights(S, B, H, scale=1.0):
         lengths = rng.integers(1, S + 1, size=B).astype(np.int64)
         lengths[0] = S
+        if B > 1 and S > 1:               # at least one padded sequence, so masking matters
+            lengths[-1] = rng.integers(1, S)
         return ("attention_weights", (rng.normal(size=(B, H)), scale * rng.normal(size=(S, B, H)), lengths))
 
     def context(S, B, H):
