@@ -163,5 +163,6 @@ def probes(rng):
                                      Call("readout_step", readout(1, size()), _readout, "N = 1"),
                                      Call("readout_step", saturated(size(4, 9), size(2, 5)), _readout,
                                           "saturated scores, |z| > 40")],
+        "test_order_experiment_visible": [Call("order_experiment", order_experiment(), _experiment)],
         "test_order_experiment_hidden": [Call("order_experiment", order_experiment(), _experiment)],
     }
