@@ -27,8 +27,8 @@ def cases(solution):
     terms = unrolled(4, 2, 3, 3)
     sequence = unrolled(5, 2, 3, 4)
     linear = (rng.normal(size=5), 0.8, 1.5)
-    _, X, Hs, _, W_xh, W_hh = unrolled(5, 3, 2, 4)
-    reach = (X, rnn_forward(X, None, W_xh, W_hh, 0.5 * rng.normal(size=4)), np.zeros((3, 4)), W_xh, W_hh)
+    _, X, _, _, W_xh, W_hh = unrolled(5, 3, 2, 4)
+    reach = (X, W_xh, W_hh, 0.5 * rng.normal(size=4))
     return {
         "rnn_step_backward": case(solution.rnn_step_backward, *step, mistakes=step_backward_mistakes(*step)),
         "step_contributions": case(solution.step_contributions, *terms, mistakes=step_contributions_mistakes(*terms),

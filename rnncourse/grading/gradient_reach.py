@@ -1,6 +1,6 @@
 """How much gradient of a loss on the last state reaches each step, and the classic slips in measuring it.
 
-With ``dHs`` zero except ``dHs[T-1] = 1`` (the loss ``L = sum h_T``): ``dX_norms[t]`` is the batch mean of
+After a forward pass from h0 = 0, with ``dHs`` zero except ``dHs[T-1] = 1`` (the loss ``L = sum h_T``): ``dX_norms[t]`` is the batch mean of
 ``||dL/dx_t||`` and ``dW_hh_norms[t]`` the Frobenius norm of step t's term of dL/dW_hh. Going back from
 the last step, the gradient passes through the transposed Jacobians ``W_hh^T diag(1 - h^2)``, so
 ``dX_norms[t] <= ||W_hh||_2^(T-1-t) ||W_xh||_2 sqrt(H)``.
@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..numpy_ref.rnn import rnn_backward
+from ..numpy_ref.rnn import rnn_backward, rnn_forward
 from .rnn import step_contributions
 from .separate import separating
 
 RESULTS = ("dX_norms", "dW_hh_norms")
 
 
-def gradient_reach(X, Hs, h0, W_xh, W_hh, *, every_step=False) -> dict:
+def _states(X, W_xh, W_hh, b_h):
+    """(Hs, h0): the forward pass from h0 = 0."""
+    return rnn_forward(X, None, W_xh, W_hh, b_h), np.zeros((X.shape[1], W_hh.shape[0]))
+
+
+def gradient_reach(X, W_xh, W_hh, b_h, *, every_step=False) -> dict:
+    Hs, h0 = _states(X, W_xh, W_hh, b_h)
     dHs = np.ones_like(Hs) if every_step else np.zeros_like(Hs)
     dHs[-1] = 1.0
     dX = rnn_backward(dHs, X, Hs, h0, W_xh, W_hh)["dX"]
@@ -25,12 +31,13 @@ def gradient_reach(X, Hs, h0, W_xh, W_hh, *, every_step=False) -> dict:
             "dW_hh_norms": np.linalg.norm(terms.reshape(len(terms), -1), axis=1)}
 
 
-def gradient_reach_mistakes(X, Hs, h0, W_xh, W_hh) -> dict[str, dict]:
-    right = gradient_reach(X, Hs, h0, W_xh, W_hh)
+def gradient_reach_mistakes(X, W_xh, W_hh, b_h) -> dict[str, dict]:
+    right = gradient_reach(X, W_xh, W_hh, b_h)
+    Hs, h0 = _states(X, W_xh, W_hh, b_h)
     dHs = np.zeros_like(Hs)
     dHs[-1] = 1.0
     dX = rnn_backward(dHs, X, Hs, h0, W_xh, W_hh)["dX"]
-    every = gradient_reach(X, Hs, h0, W_xh, W_hh, every_step=True)
+    every = gradient_reach(X, W_xh, W_hh, b_h, every_step=True)
     wrong = {
         "dX_norms": {
             "is the gradient of a loss on EVERY step: the loss reads only the last state, so dHs is zero except "

@@ -75,8 +75,12 @@ def linear_rnn_gradients(x, w, u):
     return {"dx": dx, "du": du, "dw": dw}
 ''',
         "gradient_reach": '''
-def gradient_reach(X, Hs, h0, W_xh, W_hh):
+def gradient_reach(X, W_xh, W_hh, b_h):
     T, B, _ = X.shape
+    h0 = np.zeros((B, len(b_h)))
+    Hs = np.zeros((T, B, len(b_h)))
+    for t in range(T):
+        Hs[t] = np.tanh(np.einsum("hd,bd->bh", W_xh, X[t]) + (Hs[t - 1] if t else h0) @ W_hh.T + b_h)
     dHs = np.concatenate([np.zeros(Hs[:-1].shape), np.ones((1,) + Hs.shape[1:])])
     dX = rnn_backward(dHs, X, Hs, h0, W_xh, W_hh)["dX"]
     terms = step_contributions(dHs, X, Hs, h0, W_xh, W_hh)
