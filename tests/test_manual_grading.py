@@ -229,3 +229,19 @@ def test_the_question_must_be_the_locked_cell_before_the_answer():
         written_questions(nb, NAME)
     assert [q.grade_id for q in written_questions(source_notebook(), NAME)] == ["written_why"]
 
+
+
+def test_a_class_copy_check_lists_the_written_answers_for_the_instructor(course, tmp_path, monkeypatch):
+    """Where only exercises/ exists, `check` grades the visible tests and names the written answers."""
+    from autograder import paths
+    from autograder.release import release_assignment
+    from autograder.visible import grade_visible
+
+    release_assignment(NAME, tmp_path / "exercises")
+    monkeypatch.setattr(paths, "EXERCISES", tmp_path / "exercises")
+    path = tmp_path / "mine.ipynb"
+    nbformat.write(student_notebook(GOOD), path)
+    result = grade_visible(path, NAME)
+    assert (result.score, result.max_score) == (2, 2)
+    assert [(m.grade_id, m.answered, m.points) for m in result.manual] == [("written_why", True, None), ("plot_code", True, None)]
+    assert "[WRITTEN] -/3  written_why" in format_student_report(result)
