@@ -12,7 +12,7 @@ import json
 import nbformat
 import pytest
 
-from autograder import cli
+from autograder import cli, paths
 from autograder.assemble import assemble
 from autograder.classroom import grade_class
 from autograder.export import export
@@ -245,3 +245,19 @@ def test_a_class_copy_check_lists_the_written_answers_for_the_instructor(course,
     assert (result.score, result.max_score) == (2, 2)
     assert [(m.grade_id, m.answered, m.points) for m in result.manual] == [("written_why", True, None), ("plot_code", True, None)]
     assert "[WRITTEN] -/3  written_why" in format_student_report(result)
+
+
+@pytest.mark.parametrize("assignment", paths.assignments())
+def test_released_exercises_hold_no_model_answer_or_rubric(assignment):
+    """The class gets exercises/: no written cell's model answer or rubric may be in it."""
+    cells = nbformat.read(paths.EXERCISES / assignment / f"{assignment}.ipynb", as_version=4).cells
+    released = " ".join(" ".join(cell.source.split()) for cell in cells)
+    assert "**Model answer.**" not in released and "**Rubric (" not in released
+    source = nbformat.read(paths.source_notebook(assignment), as_version=4)
+    try:
+        questions = written_questions(source, assignment)
+    except RubricError:
+        questions = []                        # a broken rubric is test_assignment_tasks' to report
+    for question in questions:
+        assert question.model_answer not in released
+        assert not [c.text for c in question.criteria if c.text in released]
