@@ -261,3 +261,16 @@ def test_released_exercises_hold_no_model_answer_or_rubric(assignment):
     for question in questions:
         assert question.model_answer not in released
         assert not [c.text for c in question.criteria if c.text in released]
+
+
+def test_a_written_answer_cannot_put_html_or_script_into_the_instructors_page():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from autograder.review import as_text
+
+    evil = ("[see](javascript:alert(1)) ![x](JavaScript :alert(2)) <img src=x onerror=alert(3)> "
+            r"\$<script>alert(4)</script>\$ and maths $h_t < h_{t-1}$, $$a<b$$, **bold**")
+    shown = markdown2html_mistune(as_text(evil))
+    assert "<img src=x" not in shown and "<script" not in shown and "javascript:" not in shown.lower(), shown
+    assert "&lt;img src=x onerror=alert(3)&gt;" in shown and "<strong>bold</strong>" in shown
+    assert r"$h_t \lt  h_{t-1}$" in shown and r"$$a\lt b$$" in shown      # maths still reads as maths
