@@ -169,7 +169,7 @@ table {{ border-collapse: collapse; width: 100%; }} td, th {{ border: 1px solid 
 tr.pass td:last-child {{ color: #1a7f37; }} tr.fail td:last-child {{ color: #b3261e; }}
 </style></head><body>
 <h1>{e(result.assignment)}</h1>
-<p>Student: <b>{e(result.student)}</b>. Score: <b>{e(result_points(result))}</b>.</p>
+<p>Student: <b>{e(result.student)}</b>. Score: <b>{e(result_points(result)) if result.manual else f"{result.score:g} / {result.max_score:g}"}</b>.</p>
 {f"<h2>Notes</h2><ul>{notes}</ul>" if notes else ""}
 <h2>Tests</h2>
 <table><tr><th>test</th><th>kind</th><th>what it checks</th><th>points</th><th>feedback</th></tr>
