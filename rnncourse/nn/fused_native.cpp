@@ -32,6 +32,7 @@
 #include <ATen/ops/empty.h>
 #include <ATen/ops/empty_like.h>
 #include <ATen/ops/mm.h>
+#include <ATen/ops/zeros_like.h>
 #include <torch/library.h>
 
 #include <cstdint>
@@ -143,7 +144,7 @@ void gru_step_backward(const T* __restrict__ A, const T* __restrict__ hn, const 
     const T da_z = d * (h_prev[j] - n) * z * (T(1) - z);
     dA_x[j] = da_r, dA_x[H + j] = da_z, dA_x[2 * H + j] = da_n;
     dA_h[j] = da_r, dA_h[H + j] = da_z, dA_h[2 * H + j] = da_n * r;
-    dh_prev[j] = (dh_out_prev ? dh_out_prev[j] : T(0)) + d * z;  // direct path z h_{t-1}; the GEMM adds the rest
+    dh_prev[j] = dh_out_prev[j] + d * z;  // from the output, and the direct path z h_{t-1}; the GEMM adds the rest
   }
 }
 
@@ -255,18 +256,19 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& ga
   const at::Tensor dHs = dHs_.contiguous(), h0_ = h0.contiguous();
   at::Tensor dA_x = at::empty_like(gates), dA_h = at::empty_like(gates);
   at::Tensor dh = dHs.select(0, T - 1).clone(), dh_prev = at::empty_like(dh);
+  const at::Tensor no_output_gradient = at::zeros_like(dh);  // what reaches h_0 from the output
   AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "gru_backward", [&] {
     for (int64_t t = T - 1; t >= 0; --t) {
       const scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
       const scalar_t* hn = HN.select(0, t).data_ptr<scalar_t>();
       const scalar_t* hp = t > 0 ? Hs.select(0, t - 1).data_ptr<scalar_t>() : h0_.data_ptr<scalar_t>();
-      const scalar_t* d_out = t > 0 ? dHs.select(0, t - 1).data_ptr<scalar_t>() : nullptr;
+      const scalar_t* d_out = (t > 0 ? dHs.select(0, t - 1) : no_output_gradient).data_ptr<scalar_t>();
       const scalar_t* d = dh.data_ptr<scalar_t>();
       at::Tensor dAh_t = dA_h.select(0, t);
       scalar_t *dax = dA_x.select(0, t).data_ptr<scalar_t>(), *dah = dAh_t.data_ptr<scalar_t>();
       scalar_t* dprev = dh_prev.data_ptr<scalar_t>();
       for_rows(B, 3 * H, [&](int64_t b) {
-        gru_step_backward(a + b * 3 * H, hn + b * H, hp + b * H, d + b * H, d_out ? d_out + b * H : nullptr,
+        gru_step_backward(a + b * 3 * H, hn + b * H, hp + b * H, d + b * H, d_out + b * H,
                           dax + b * 3 * H, dah + b * 3 * H, dprev + b * H, H);
       });
       dh_prev.addmm_(dAh_t, W_hh);  // + [da_r, da_z, r da_n] W_hh: (B, 3H) x (3H, H)
