@@ -115,11 +115,14 @@ class LSTMFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, X, h0, c0, W_ih, W_hh, b_ih, b_hh):
         bias = None if b_ih is None else b_ih + b_hh
-        gates = _input_part(X, W_ih, bias)  # (T, B, 4H): A^x, becomes the activated gates
         ops = native.ops_for(X)
         ctx.native = ops is not None
-        loop = LSTMFunction.loop if ops is None else ops.lstm_forward
-        Cs, tanh_Cs, Hs = loop(gates, h0, c0, W_hh)
+        if ops is None:
+            gates = _input_part(X, W_ih, bias)  # (T, B, 4H): A^x, becomes the activated gates
+            Cs, tanh_Cs, Hs = LSTMFunction.loop(gates, h0, c0, W_hh)
+        else:  # the C++ loop adds the bias in its element-wise pass
+            gates = _input_part(X, W_ih, None)
+            Cs, tanh_Cs, Hs = ops.lstm_forward(gates, bias, h0, c0, W_hh)
         ctx.save_for_backward(X, h0, c0, W_ih, W_hh, gates, Cs, tanh_Cs, Hs)
         return Hs, Cs[-1].clone()
 
@@ -189,11 +192,14 @@ class GRUFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, X, h0, W_ih, W_hh, b_ih, b_hh):
-        gates = _input_part(X, W_ih, b_ih)  # (T, B, 3H): input parts, become r, z, n
         ops = native.ops_for(X)
         ctx.native = ops is not None
-        loop = GRUFunction.loop if ops is None else ops.gru_forward
-        HN, Hs = loop(gates, h0, W_hh, b_hh)
+        if ops is None:
+            gates = _input_part(X, W_ih, b_ih)  # (T, B, 3H): input parts, become r, z, n
+            HN, Hs = GRUFunction.loop(gates, h0, W_hh, b_hh)
+        else:  # the C++ loop adds b_ih in its element-wise pass
+            gates = _input_part(X, W_ih, None)
+            HN, Hs = ops.gru_forward(gates, b_ih, h0, W_hh, b_hh)
         ctx.save_for_backward(X, h0, W_ih, W_hh, gates, HN, Hs)
         return Hs
 

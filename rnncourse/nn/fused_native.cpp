@@ -5,8 +5,9 @@
 // Per step there is one GEMM (at::addmm, the library's BLAS) and one pass over the (B, GH)
 // block of gates that does all the element-wise work of the step, in registers.
 //
-// LSTM forward, per step t (gates stacked i, f, g, o; A holds the input part A^x_t on entry):
-//     A_t = A^x_t + h_{t-1} W_hh^T                          (one (B, H) x (H, 4H) GEMM)
+// LSTM forward, per step t (gates stacked i, f, g, o; A holds the input part x_t W_ih^T on entry,
+// the bias b = b_ih + b_hh is added in the element-wise pass, which saves a pass over (T, B, 4H)):
+//     A_t = x_t W_ih^T + h_{t-1} W_hh^T (+ b)                (one (B, H) x (H, 4H) GEMM)
 //     i, f, o = sigma(A_i, A_f, A_o),  g = tanh(A_g)          (written over A_t: the backward needs them)
 //     c_t = f c_{t-1} + i g,  h_t = o tanh(c_t)
 // LSTM backward, per step (dh = total gradient reaching h_t, dc = from c_{t+1}):
@@ -15,6 +16,7 @@
 //     dc  <- dc_t f,   dh_{t-1} = dHs_{t-1} + dA_t W_hh          (one (B, 4H) x (4H, H) GEMM)
 // GRU (nn.GRU's form, gates r, z, n; hn_t = W_hn h_{t-1} + b_hn), forward:
 //     r, z = sigma(A^x_{r,z} + A^h_{r,z}),  n = tanh(A^x_n + r hn),  h_t = (1-z) n + z h_{t-1}
+// with A^x = x_t W_ih^T + b_ih (b_ih added in the element-wise pass) and A^h = h_{t-1} W_hh^T + b_hh.
 // GRU backward:
 //     da_n = dh (1-z)(1-n^2),  da_z = dh (h_{t-1} - n) z(1-z),  da_r = da_n hn r(1-r)
 //     dh_{t-1} = dHs_{t-1} + dh z + [da_r, da_z, r da_n] W_hh
@@ -32,6 +34,7 @@
 #include <ATen/ops/empty.h>
 #include <ATen/ops/empty_like.h>
 #include <ATen/ops/mm.h>
+#include <ATen/ops/zeros.h>
 #include <ATen/ops/zeros_like.h>
 #include <torch/library.h>
 
@@ -97,10 +100,11 @@ template <typename T> inline T tanh_poly(T x) {
 int64_t grain_rows(int64_t width) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, width)); }
 
 template <typename T>
-void lstm_step_forward(T* __restrict__ A, const T* __restrict__ c_prev, T* __restrict__ c,
+void lstm_step_forward(T* __restrict__ A, const T* __restrict__ b, const T* __restrict__ c_prev, T* __restrict__ c,
                        T* __restrict__ tanh_c, T* __restrict__ h, int64_t H) {
   for (int64_t j = 0; j < H; ++j) {
-    const T i = sigmoid(A[j]), f = sigmoid(A[H + j]), g = tanh_poly(A[2 * H + j]), o = sigmoid(A[3 * H + j]);
+    const T i = sigmoid(A[j] + b[j]), f = sigmoid(A[H + j] + b[H + j]);
+    const T g = tanh_poly(A[2 * H + j] + b[2 * H + j]), o = sigmoid(A[3 * H + j] + b[3 * H + j]);
     A[j] = i, A[H + j] = f, A[2 * H + j] = g, A[3 * H + j] = o;
     const T c_t = f * c_prev[j] + i * g;
     const T tc = tanh_poly(c_t);
@@ -123,11 +127,11 @@ void lstm_step_backward(const T* __restrict__ A, const T* __restrict__ tanh_c, c
 }
 
 template <typename T>
-void gru_step_forward(T* __restrict__ A, const T* __restrict__ Ah, const T* __restrict__ h_prev,
-                      T* __restrict__ hn_out, T* __restrict__ h, int64_t H) {
+void gru_step_forward(T* __restrict__ A, const T* __restrict__ b, const T* __restrict__ Ah,
+                      const T* __restrict__ h_prev, T* __restrict__ hn_out, T* __restrict__ h, int64_t H) {
   for (int64_t j = 0; j < H; ++j) {
-    const T r = sigmoid(A[j] + Ah[j]), z = sigmoid(A[H + j] + Ah[H + j]), hn = Ah[2 * H + j];
-    const T n = tanh_poly(A[2 * H + j] + r * hn);  // the reset gate scales W_hn h_{t-1} + b_hn
+    const T r = sigmoid(A[j] + b[j] + Ah[j]), z = sigmoid(A[H + j] + b[H + j] + Ah[H + j]), hn = Ah[2 * H + j];
+    const T n = tanh_poly(A[2 * H + j] + b[2 * H + j] + r * hn);  // the reset gate scales W_hn h_{t-1} + b_hn
     A[j] = r, A[H + j] = z, A[2 * H + j] = n, hn_out[j] = hn;
     h[j] = n + z * (h_prev[j] - n);  // (1 - z) n + z h_{t-1}
   }
@@ -160,10 +164,19 @@ void check_inputs(const at::Tensor& gates, int64_t G, const at::Tensor& W_hh) {
   TORCH_CHECK(gates.size(2) == G * W_hh.size(1), "gates must have ", G, " x hidden_size columns");
 }
 
-// gates (T, B, 4H): A^x on entry, the activated gates on return. Returns (Cs, tanh Cs, Hs), each (T, B, H).
-std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, const at::Tensor& h0,
-                                                            const at::Tensor& c0, const at::Tensor& W_hh) {
+// The bias as a contiguous (GH,) vector, zeros where there is none (one loop serves both).
+at::Tensor bias_or_zeros(const std::optional<at::Tensor>& b, const at::Tensor& gates) {
+  if (b.has_value() && b->defined()) return b->contiguous();
+  return at::zeros({gates.size(2)}, gates.options());
+}
+
+// gates (T, B, 4H): X W_ih^T on entry, the activated gates on return; b (4H,) = b_ih + b_hh or None.
+// Returns (Cs, tanh Cs, Hs), each (T, B, H).
+std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, const std::optional<at::Tensor>& b_,
+                                                            const at::Tensor& h0, const at::Tensor& c0,
+                                                            const at::Tensor& W_hh) {
   check_inputs(gates, 4, W_hh);
+  const at::Tensor b = bias_or_zeros(b_, gates);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
   at::Tensor Cs = at::empty({T, B, H}, gates.options()), tanh_Cs = at::empty_like(Cs), Hs = at::empty_like(Cs);
   const at::Tensor W_hh_T = W_hh.t();
@@ -174,11 +187,12 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, co
       at::Tensor A = gates.select(0, t);
       A.addmm_(h, W_hh_T);  // (B, 4H) += (B, H) x (H, 4H)
       scalar_t* a = A.data_ptr<scalar_t>();
+      const scalar_t* bp = b.data_ptr<scalar_t>();
       const scalar_t* cp = t > 0 ? Cs.select(0, t - 1).data_ptr<scalar_t>() : c0_.data_ptr<scalar_t>();
       scalar_t *c = Cs.select(0, t).data_ptr<scalar_t>(), *tc = tanh_Cs.select(0, t).data_ptr<scalar_t>();
       scalar_t* hp = Hs.select(0, t).data_ptr<scalar_t>();
       for_rows(B, 4 * H, [&](int64_t b) {
-        lstm_step_forward(a + b * 4 * H, cp + b * H, c + b * H, tc + b * H, hp + b * H, H);
+        lstm_step_forward(a + b * 4 * H, bp, cp + b * H, c + b * H, tc + b * H, hp + b * H, H);
       });
       h = Hs.select(0, t);
     }
@@ -218,11 +232,13 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_backward(const at::Tensor& g
   return {dA, at::mm(dA.select(0, 0), W_hh), dc};
 }
 
-// gates (T, B, 3H): A^x on entry, (r, z, n) on return. Returns (HN, Hs), each (T, B, H),
+// gates (T, B, 3H): X W_ih^T on entry, (r, z, n) on return. Returns (HN, Hs), each (T, B, H),
 // HN_t = W_hn h_{t-1} + b_hn (the backward pass needs it).
-std::tuple<at::Tensor, at::Tensor> gru_forward(at::Tensor gates, const at::Tensor& h0, const at::Tensor& W_hh,
+std::tuple<at::Tensor, at::Tensor> gru_forward(at::Tensor gates, const std::optional<at::Tensor>& b_ih_,
+                                               const at::Tensor& h0, const at::Tensor& W_hh,
                                                const std::optional<at::Tensor>& b_hh) {
   check_inputs(gates, 3, W_hh);
+  const at::Tensor b_ih = bias_or_zeros(b_ih_, gates);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
   at::Tensor HN = at::empty({T, B, H}, gates.options()), Hs = at::empty_like(HN);
   at::Tensor Ah = at::empty({B, 3 * H}, gates.options());  // workspace: h_{t-1} W_hh^T + b_hh
@@ -236,10 +252,10 @@ std::tuple<at::Tensor, at::Tensor> gru_forward(at::Tensor gates, const at::Tenso
         at::mm_out(Ah, h_prev, W_hh_T);
       }
       scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
-      const scalar_t *ah = Ah.data_ptr<scalar_t>(), *hp = h_prev.data_ptr<scalar_t>();
+      const scalar_t *ah = Ah.data_ptr<scalar_t>(), *hp = h_prev.data_ptr<scalar_t>(), *bp = b_ih.data_ptr<scalar_t>();
       scalar_t *hn = HN.select(0, t).data_ptr<scalar_t>(), *h = Hs.select(0, t).data_ptr<scalar_t>();
       for_rows(B, 3 * H, [&](int64_t b) {
-        gru_step_forward(a + b * 3 * H, ah + b * 3 * H, hp + b * H, hn + b * H, h + b * H, H);
+        gru_step_forward(a + b * 3 * H, bp, ah + b * 3 * H, hp + b * H, hn + b * H, h + b * H, H);
       });
     }
   });
@@ -281,10 +297,12 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& ga
 }  // namespace
 
 TORCH_LIBRARY(rnncourse_fused, m) {
-  m.def("lstm_forward(Tensor(a!) gates, Tensor h0, Tensor c0, Tensor W_hh) -> (Tensor, Tensor, Tensor)", &lstm_forward);
+  m.def("lstm_forward(Tensor(a!) gates, Tensor? b, Tensor h0, Tensor c0, Tensor W_hh) -> (Tensor, Tensor, Tensor)",
+        &lstm_forward);
   m.def("lstm_backward(Tensor gates, Tensor Cs, Tensor tanh_Cs, Tensor c0, Tensor W_hh, Tensor dHs, Tensor dc_T)"
         " -> (Tensor, Tensor, Tensor)", &lstm_backward);
-  m.def("gru_forward(Tensor(a!) gates, Tensor h0, Tensor W_hh, Tensor? b_hh) -> (Tensor, Tensor)", &gru_forward);
+  m.def("gru_forward(Tensor(a!) gates, Tensor? b_ih, Tensor h0, Tensor W_hh, Tensor? b_hh) -> (Tensor, Tensor)",
+        &gru_forward);
   m.def("gru_backward(Tensor gates, Tensor HN, Tensor Hs, Tensor h0, Tensor W_hh, Tensor dHs)"
         " -> (Tensor, Tensor, Tensor)", &gru_backward);
 }
