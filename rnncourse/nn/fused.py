@@ -97,7 +97,7 @@ def _batched_grads(need, dA: Tensor, X: Tensor, h0: Tensor, Hs: Tensor, W_ih: Te
     T, B, GH = dA.shape
     dA2 = dA.view(T * B, GH)
     dA_h = dA if dA_h is None else dA_h
-    dAh2 = dA_h.view(T * B, GH)
+    dAh2 = dA2 if dA_h is dA else dA_h.view(T * B, GH)
     dX = (dA2 @ W_ih).view(T, B, -1) if need[0] else None           # (T*B, GH) x (GH, D)
     dW_ih = dA2.T @ X.reshape(T * B, -1) if need[1] else None         # (GH, T*B) x (T*B, D)
     dW_hh = None
@@ -105,7 +105,12 @@ def _batched_grads(need, dA: Tensor, X: Tensor, h0: Tensor, Hs: Tensor, W_ih: Te
         dW_hh = dA_h[1:].reshape(-1, GH).T @ Hs[:-1].reshape(-1, Hs.shape[-1])
         dW_hh.addmm_(dA_h[0].T, h0)
     db_ih = dA2.sum(0) if need[3] else None
-    db_hh = dAh2.sum(0) if need[4] else None
+    if not need[4]:
+        db_hh = None
+    elif dAh2 is dA2 and db_ih is not None:  # the LSTM: both biases get the same gradient
+        db_hh = db_ih.clone()
+    else:
+        db_hh = dAh2.sum(0)
     return dX, dW_ih, dW_hh, db_ih, db_hh
 
 
