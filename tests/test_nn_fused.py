@@ -7,6 +7,7 @@ compile; without them its runs are skipped and the Python runs still check every
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 
 import pytest
@@ -146,6 +147,7 @@ def test_saturated_gates_in_both_dtypes(kind, dtype, tol, loop):
 
 
 @pytest.mark.skipif(not HAS_TOOLCHAIN, reason="no C++ compiler or ninja on the PATH")
+@pytest.mark.skipif(os.environ.get("RNNCOURSE_NATIVE") == "0", reason="native loop switched off by RNNCOURSE_NATIVE=0")
 def test_native_loop_compiles_and_runs_where_a_compiler_is():
     """With a compiler and ninja the C++ loop builds, and fused layers on CPU tensors use it."""
     assert native_available(), native_status()
