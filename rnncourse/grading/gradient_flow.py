@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rnn import SLOPE_MISSING, STATE_AFTER_STEP, sequence_backward, sequence_backward_mistakes
+from .rnn import SLOPE_MISSING, sequence_backward, sequence_backward_mistakes
 
 
 # ---------------------------------------------------------------- one term of the double sum
@@ -48,8 +48,8 @@ def bptt_term(G, Hs, W_hh, t, k, *, order="left", transpose_J=False, slope=True,
 def bptt_term_mistakes(G, Hs, W_hh, t, k) -> dict[str, np.ndarray]:
     args = (G, Hs, W_hh, t, k)
     return {
-        STATE_AFTER_STEP.replace("dW_hh = delta^T h_{t-1} (h0 at t = 0)", "the term is outer(delta_k, h_{k-1})"):
-            bptt_term(*args, state_after=True),
+        "uses h_k, the state that step k produced, where h_{k-1}, the state that ENTERED step k, belongs: "
+        "a_k = W_hh h_{k-1} + ..., so the term is outer(delta_k, h_{k-1}).": bptt_term(*args, state_after=True),
         "is the transpose of the term: d a_k / d W_hh pairs row a of W_hh with delta_k[a] and column b with "
         "h_{k-1}[b], so the term is outer(delta_k, h_{k-1}).": bptt_term(*args, transpose_term=True),
         "leaves out the slope of step k: the immediate derivative of h_k = tanh(a_k) with respect to W_hh "
@@ -187,3 +187,33 @@ def distance_mistakes(X, y, h0, W_xh, W_hh, b_h, w_y, b_y) -> dict[str, np.ndarr
             np.linalg.norm(order_forward_backward(X, y, h0, W_xh, W_hh, b_h, w_y, b_y, reduce="sum")[2]
                            .reshape(len(dH), -1), axis=1)[::-1],
     }
+
+
+# ---------------------------------------------------------------- truncated against full BPTT
+
+def truncation_gaps(X, h0, W_xh, W_hh, b_h, w, windows, *, every_step=False, key="dW_hh") -> np.ndarray:
+    """Relative error of truncated dW_hh (window k) against full BPTT's, for L = sum_b w . h_T,
+    one entry per window; optionally with a slip (w on every step, another gradient)."""
+    Hs, h = [], h0
+    for x_t in X:
+        h = np.tanh(x_t @ W_xh.T + h @ W_hh.T + b_h)
+        Hs.append(h)
+    Hs = np.stack(Hs)
+    dHs = np.zeros_like(Hs)
+    dHs[:] = w if every_step else 0.0
+    dHs[-1] = w
+    full = sequence_backward(dHs, X, Hs, h0, W_xh, W_hh)[key]
+    gaps = []
+    for k in windows:
+        cut = sequence_backward(dHs, X, Hs, h0, W_xh, W_hh, truncate=k)[key]
+        gaps.append(np.linalg.norm(cut - full) / max(np.linalg.norm(cut) + np.linalg.norm(full), 1e-300))
+    return np.array(gaps)
+
+
+def truncation_gap_mistakes(X, h0, W_xh, W_hh, b_h, w, windows) -> dict[str, np.ndarray]:
+    args = (X, h0, W_xh, W_hh, b_h, w, windows)
+    return distinct(truncation_gaps(*args), {
+        "puts w on every step's gradient: the loss reads only the last state, so dHs is zero except dHs[T-1] = w "
+        "(in every row of the batch).": truncation_gaps(*args, every_step=True),
+        "compares dW_xh: the task compares the recurrent weights' gradient dW_hh.": truncation_gaps(*args, key="dW_xh"),
+    })
