@@ -42,13 +42,13 @@ def parameter_count(D, H, layers, gates, bidirectional=False, *, biases=2, input
 def parameter_count_mistakes(D, H, layers, gates, bidirectional=False) -> dict[str, int]:
     args = (D, H, layers, gates, bidirectional)
     return distinct(parameter_count(*args), {
-        "counts one bias vector per gate block: PyTorch's layers hold TWO, b_ih and b_hh (they are added, but "
+        "The count has one bias vector per gate block: PyTorch's layers hold TWO, b_ih and b_hh (they are added, but "
         "both are parameters).": parameter_count(*args, biases=1),
-        "gives every layer the input size D: the layers above the first read the states of the layer below, so "
+        "Every layer got the input size D: the layers above the first read the states of the layer below, so "
         "their input size is H (2H when the layer below is bidirectional).": parameter_count(*args, input_above="D"),
-        "gives the layers above a bidirectional layer the input size H: they read both directions' states, "
+        "The layers above a bidirectional layer got the input size H: they read both directions' states, "
         "concatenated, so their input size is 2H.": parameter_count(*args, input_above="H"),
-        "counts one direction: a bidirectional layer has a second, independent set of weights for the "
+        "Only one direction is counted: a bidirectional layer has a second, independent set of weights for the "
         "backward direction.": parameter_count(*args, directions_counted=False),
     })
 
@@ -79,12 +79,12 @@ def lstm_distance_mistakes(X, h0, c0, W_ih, W_hh, b_ih, b_hh, w) -> dict[str, np
     args = (X, h0, c0, W_ih, W_hh, b_ih, b_hh, w)
     dhs, dcs = lstm_state_gradients(*args)
     return distinct(_norms(dhs), {
-        "drops the cell-state gradient between steps (dc_t = 0 at every step): pass the dc_prev of step t as the "
+        "The cell-state gradient is dropped between steps (dc_t = 0 at every step): pass the dc_prev of step t as the "
         "dc_t of step t - 1; the cell state is the path that carries the gradient far.":
             _norms(lstm_state_gradients(*args, carry_dc=False)[0]),
-        "is indexed by the step k, not by the distance T - k from the end: entry d is ||dL/dh_{T-d}||, so entry 0 "
-        "is the last state's gradient.": _norms(dhs)[::-1],
-        "holds the norms of the cell-state gradients dc: the task asks for the hidden states' dL/dh_{T-d}.":
+        "The norms are indexed by the step k, not by the distance T - k from the end: entry d is ||dL/dh_{T-d}||, so "
+        "entry 0 is the last state's gradient.": _norms(dhs)[::-1],
+        "These are the norms of the cell-state gradients dc: the task asks for the hidden states' dL/dh_{T-d}.":
             _norms(dcs),
     })
 
@@ -118,15 +118,15 @@ def _gate(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, index):
 def gru_layer_mistakes(X, h0, W_ih, W_hh, b_ih, b_hh) -> dict[str, np.ndarray]:
     args = (X, h0, W_ih, W_hh, b_ih, b_hh)
     mistakes = {
-        "applies the reset gate before the product, (r * h_prev) @ W_hn.T, and lets z take the candidate: that is "
+        "The reset gate is applied before the product, (r * h_prev) @ W_hn.T, and lets z take the candidate: that is "
         "the GRU of Chung et al.; nn.GRU computes n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)) and "
         "h_t = (1 - z) * n + z * h_prev.": gru_layer(*args, step=gru_reset_before_step_forward),
-        "swaps z and 1 - z: in nn.GRU, h_t = (1 - z) * n + z * h_prev (z close to 1 keeps the old state).":
+        "z and 1 - z are swapped: in nn.GRU, h_t = (1 - z) * n + z * h_prev (z close to 1 keeps the old state).":
             gru_layer(*args, swap_z=True),
-        "starts every step from h0: the state must be carried, each step's h_prev is the previous step's output.":
+        "Every step starts from h0: the state must be carried, each step's h_prev is the previous step's output.":
             gru_layer(*args, carry=False),
     }
     if h0 is not None:
-        mistakes["ignores the given h0 (starts from zeros): use h0 when it is given, zeros only when it is None."] = \
+        mistakes["The given h0 is ignored (the state starts from zeros): use h0 when it is given, zeros only when it is None."] = \
             gru_layer(X, None, W_ih, W_hh, b_ih, b_hh)
     return distinct(gru_layer(*args), mistakes)

@@ -133,8 +133,8 @@ def _state_gradients(dHs, Hs, h0, W_hh, *, slope="output", transpose_W_hh=False,
     return dH
 
 
-SUMMED_LOSS = ("is the loss SUMMED over the batch: the task's loss is the MEAN binary cross-entropy over the B "
-               "sequences, so every gradient carries a factor 1/B.")
+SUMMED_LOSS = ("The loss was SUMMED over the batch: the task's loss is the MEAN binary cross-entropy over the B "
+               "sequences, so the loss and every gradient carry a factor 1/B.")
 
 
 def distinct(right, mistakes: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -179,11 +179,11 @@ def distance_mistakes(X, y, h0, W_xh, W_hh, b_h, w_y, b_y) -> dict[str, np.ndarr
     dH = order_forward_backward(X, y, h0, W_xh, W_hh, b_h, w_y, b_y)[2]
     by_step = np.linalg.norm(dH.reshape(len(dH), -1), axis=1)
     return {
-        "is indexed by the step k, not by the distance T - k from the end: entry d is ||dL/dh_{T-d}||, so "
-        "entry 0 is the last state's gradient.": by_step,
-        "averages the squared entries instead of taking the Frobenius norm of the (B, H) gradient.":
+        "The norms are indexed by the step k, not by the distance T - k from the end: entry d is ||dL/dh_{T-d}||, "
+        "so entry 0 is the last state's gradient.": by_step,
+        "The squared entries were averaged: take the Frobenius norm of the (B, H) gradient.":
             np.mean(dH.reshape(len(dH), -1) ** 2, axis=1)[::-1],
-        SUMMED_LOSS.replace("is the loss", "comes from the loss"):
+        SUMMED_LOSS:
             np.linalg.norm(order_forward_backward(X, y, h0, W_xh, W_hh, b_h, w_y, b_y, reduce="sum")[2]
                            .reshape(len(dH), -1), axis=1)[::-1],
     }
