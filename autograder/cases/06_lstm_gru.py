@@ -87,7 +87,7 @@ def gated_cases(solution):
     rng = np.random.default_rng(66)
     counts = {name: case(solution.recurrent_parameter_count, *sizes, mistakes=parameter_count_mistakes(*sizes))
               for name, sizes in [("count_lstm", (3, 5, 1, 4, False)), ("count_gru_deep", (7, 4, 2, 3, False)),
-                                  ("count_lstm_deep_bidirectional", (6, 3, 3, 4, True))]}
+                                  ("count_lstm_deep_bidirectional", (5, 3, 3, 4, True))]}
     T, B, H = 6, 3, 4
     X, _ = order_task(B, T, np.random.default_rng(6))
     lstm = (X, 0.5 * rng.normal(size=(B, H)), 0.5 * rng.normal(size=(B, H)), rng.normal(size=(4 * H, 3)),

@@ -163,7 +163,8 @@ def probes(rng):
                     f"D={D}, H={H}")
 
     def count(H, layers, gates, bidirectional):
-        D = H + size(1, 4)                               # D != H: the classic slips then give different counts
+        D = H + size(1, 4)                               # D not H nor 2H: the classic slips then give different counts
+        D += D == 2 * H
         args = (D, H, layers, gates, bidirectional)
         return Call("recurrent_parameter_count", args, _count, f"D={D}, H={H}, layers={layers}, gates={gates}, "
                                                                f"bidirectional={bidirectional}")
