@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..numpy_ref.rnn import rnn_forward
 from .rnn import SLOPE_MISSING, sequence_backward, sequence_backward_mistakes
 
 
@@ -103,11 +104,7 @@ def order_forward_backward(X, y, h0, W_xh, W_hh, b_h, w_y, b_y, *, reduce="mean"
     with logit z = h_T . w_y + b_y and the mean binary cross-entropy, optionally with a slip
     (``reduce="sum"``, or a keyword of :func:`rnncourse.grading.rnn.sequence_backward`)."""
     T, B, _ = X.shape
-    Hs, h = [], h0
-    for x_t in X:
-        h = np.tanh(x_t @ W_xh.T + h @ W_hh.T + b_h)
-        Hs.append(h)
-    Hs = np.stack(Hs)                                                  # (T, B, H)
+    Hs = rnn_forward(X, h0, W_xh, W_hh, b_h)                           # (T, B, H)
     z = Hs[-1] @ w_y + b_y                                             # (B,)
     count = B if reduce == "mean" else 1
     loss = float(np.sum(np.logaddexp(0.0, z) - y * z) / count)
@@ -156,11 +153,7 @@ def order_model_mistakes(X, y, h0, W_xh, W_hh, b_h, w_y, b_y) -> dict[str, dict]
     out = {"loss": {SUMMED_LOSS: summed[0]}, "w_y": {SUMMED_LOSS: summed[1]["w_y"]},
            "b_y": {SUMMED_LOSS: summed[1]["b_y"]}}
     # The BPTT slips, on the model's own per-step gradients (only the last step's is non-zero).
-    Hs, h = [], h0
-    for x_t in X:
-        h = np.tanh(x_t @ W_xh.T + h @ W_hh.T + b_h)
-        Hs.append(h)
-    Hs = np.stack(Hs)
+    Hs = rnn_forward(X, h0, W_xh, W_hh, b_h)                           # (T, B, H)
     dHs = np.zeros_like(Hs)
     dHs[-1] = dH[-1]
     slips = sequence_backward_mistakes(dHs, X, Hs, h0, W_xh, W_hh)
@@ -194,11 +187,7 @@ def distance_mistakes(X, y, h0, W_xh, W_hh, b_h, w_y, b_y) -> dict[str, np.ndarr
 def truncation_gaps(X, h0, W_xh, W_hh, b_h, w, windows, *, every_step=False, key="dW_hh") -> np.ndarray:
     """Relative error of truncated dW_hh (window k) against full BPTT's, for L = sum_b w . h_T,
     one entry per window; optionally with a slip (w on every step, another gradient)."""
-    Hs, h = [], h0
-    for x_t in X:
-        h = np.tanh(x_t @ W_xh.T + h @ W_hh.T + b_h)
-        Hs.append(h)
-    Hs = np.stack(Hs)
+    Hs = rnn_forward(X, h0, W_xh, W_hh, b_h)                           # (T, B, H)
     dHs = np.zeros_like(Hs)
     dHs[:] = w if every_step else 0.0
     dHs[-1] = w
