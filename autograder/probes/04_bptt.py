@@ -25,7 +25,8 @@ HIDDEN = {
     "test_truncation_gaps_hidden": "truncation_gaps on the order task of other lengths, sizes and windows (k = 1, k >= T "
                                    "included).",
 }
-TERM_HINT = "delta_k = (G[t-1] @ dh_t/dh_k) * (1 - h_k**2); the term is outer(delta_k, h_{k-1})."
+TERM_HINT = ("first carry G[t-1] back to dL_t/da_k (through dh_t/dh_k and the slope of step k), then ask which "
+             "vector W_hh multiplies at step k.")
 JACOBIAN_HINT = "J starts as the identity; each factor is diag(1 - h_i**2) @ W_hh, multiplied on the left."
 FLOAT64 = "a central difference with a step of 1e-6 is lost in float32's rounding (about 1e-7 of each value)"
 TRUNCATED = dict_check(("dW_hh", "dW_xh", "db_h", "dX", "dh0"), lambda *args: truncated_backward_mistakes(*args))

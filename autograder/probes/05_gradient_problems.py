@@ -25,7 +25,8 @@ HIDDEN = {
     "test_gradient_norms_by_distance_hidden": "gradient_norms_by_distance on the order task of other lengths and "
                                               "batch sizes; the gradient shrinks with the distance.",
 }
-BOUND_HINT = "||J_t||_2 <= ||diag(1 - h_t^2)||_2 ||W_hh||_2 = max_j(1 - h_t,j^2) * sigma_max(W_hh); b_k is the product over t = k+1..T."
+BOUND_HINT = ("bound the spectral norm of each factor J_t by the norms of its two matrices, then multiply the factors' "
+              "bounds over t = k+1 .. T; what is the spectral norm of a diagonal matrix?")
 MODEL_RESULTS = ("w_y", "b_y", "W_hh", "W_xh", "b_h")
 NORM = array_check("global_norm(grads)", lambda grads: {
     "You added the norms of the arrays; take one square root of the total sum of squares.":

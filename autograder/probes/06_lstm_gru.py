@@ -97,7 +97,8 @@ def _count(got, want, args):
             if int(got) == value != int(want):
                 raise Feedback(f"recurrent_parameter_count is wrong. {message}")
     same_int(f"The parameter count of nn.{module}({D}, {H}, num_layers={layers}, bidirectional={bidirectional})",
-             got, _torch_count(*args), hint="per layer and direction: gates * H * (layer input + H + 2).")
+             got, _torch_count(*args), hint="count per layer and per direction: what does each gate block hold, and what is the input "
+                  "size of a layer above the first?")
 
 
 def _torch_count(D, H, layers, gates, bidirectional):

@@ -81,8 +81,8 @@ def jacobian_bounds(W_hh, Hs, *, sigma="spectral", slopes="max", shift=0) -> np.
 def jacobian_bound_mistakes(W_hh, Hs) -> dict[str, np.ndarray]:
     args = (W_hh, Hs)
     return {
-        "uses the spectral radius of W_hh: it bounds no norm of a non-normal matrix; the norm of each factor is "
-        "at most max_j(1 - h_j**2) * sigma_max(W_hh), with sigma_max the largest singular value.":
+        "uses the spectral radius of W_hh: it bounds no norm of a non-normal matrix (a non-normal W_hh can "
+        "stretch a vector by more than its largest |eigenvalue|); a norm bound needs a NORM of W_hh.":
             jacobian_bounds(*args, sigma="radius"),
         "uses the Frobenius norm of W_hh: it is a valid but looser bound; the tight factor is the largest "
         "singular value sigma_max(W_hh) (the spectral norm, np.linalg.norm(W_hh, 2)).":
