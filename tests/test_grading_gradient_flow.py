@@ -154,3 +154,14 @@ def test_the_gru_layer_is_nn_grus_on_cpu_and_keeps_meta(s06):
     meta = s06.gru_layer_torch(X.to("meta", torch.float32), None, *(w.to("meta", torch.float32) for w in weights))
     assert meta.device.type == "meta" and meta.dtype == torch.float32 and tuple(meta.shape) == (T, B, H)
     assert len(gated.gru_layer_mistakes(X.numpy(), h0.numpy(), *(w.numpy() for w in weights))) == 4
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_the_gru_layer_runs_unchanged_on_cuda(s06):
+    rng = np.random.default_rng(6)
+    X = torch.from_numpy(rng.normal(size=(3, 2, 4)))
+    weights = [torch.from_numpy(rng.normal(size=s)) for s in ((9, 4), (9, 3), (9,), (9,))]
+    on_cpu = s06.gru_layer_torch(X, None, *weights)
+    on_cuda = s06.gru_layer_torch(X.cuda(), None, *(w.cuda() for w in weights))
+    assert on_cuda.device.type == "cuda" and on_cuda.dtype == torch.float64
+    torch.testing.assert_close(on_cuda.cpu(), on_cpu, rtol=1e-10, atol=1e-12)
