@@ -37,8 +37,9 @@ HIDDEN = {
                                 "(h0 given and None).",
 }
 STEPS = 300                    # the fixed training budget
-WARM, GREEDY = 2000, 60        # lengths of the samples drawn from the trained model at temperatures 1 and 0
-MAX_VARIATION = 0.1            # total variation allowed between a sample's characters and the text's
+WARM, GREEDY = 3000, 60        # lengths of the samples drawn from the trained model at temperatures 1 and 0
+MAX_VARIATION = 0.15           # total variation allowed between a sample's characters and the text's (a trained
+                               # model gives about 0.06 to 0.09: its own error and the sampling noise)
 FIXED = ("Make every new tensor from the inputs (X.new_zeros, device=X.device, dtype=X.dtype), never on a fixed "
          "device or with a fixed dtype.")
 RECIPE = ("Follow the recipe (init_params, stream_chunks, the state carried between chunks, clip_gradients, a plain "
