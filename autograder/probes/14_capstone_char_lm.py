@@ -123,6 +123,18 @@ def _torch_scores(got, want, args):
                float64_reason="the inputs are float64 tensors and the result keeps their dtype")
 
 
+def _uphill(losses) -> str:
+    """A sentence when the recorded training loss rose over the run (a step taken uphill), else ''."""
+    try:
+        first, last = float(np.mean(losses[:10])), float(np.mean(losses[-10:]))
+    except (TypeError, ValueError):
+        return ""
+    if not last > first:
+        return ""
+    return (f"Your training loss rose from {first:.3g} to {last:.3g}: a gradient step goes downhill, "
+            "params[key] -= lr * clipped[key]. ")
+
+
 def trained_check(held_ids: np.ndarray, text_ids: np.ndarray, V: int):
     """The check of the experiment: the parameters' held-out loss, then the samples' properties."""
     def check(got, want, args):
@@ -141,7 +153,7 @@ def trained_check(held_ids: np.ndarray, text_ids: np.ndarray, V: int):
         if not np.isfinite(loss) or loss >= lm.TARGET_LOSS:
             raise Feedback(f"After {STEPS} steps on the grader's names the held-out loss of your model is {loss:.3f} "
                            f"nats per character, not below {lm.TARGET_LOSS} (the unigram baseline is "
-                           f"{lm.unigram_loss(text_ids, held_ids, V):.3f}). {RECIPE}")
+                           f"{lm.unigram_loss(text_ids, held_ids, V):.3f}). {_uphill(history['loss'])}{RECIPE}")
         warm = _ids("The sample of your trained model at temperature 1", warm, WARM, V)
         variation = lm.total_variation(np.asarray(warm), text_ids, V)
         if variation > MAX_VARIATION:

@@ -30,7 +30,8 @@ import numpy as np
 KEYS = ("embed", "W_xh", "W_hh", "b_h", "W_hy", "b_y")
 TARGET_LOSS = 2.25          # nats per held-out character that 300 steps of the recipe must beat
 
-SUMMED = "The loss and its gradient are summed over the T * B positions: average them (divide by T * B)."
+SUMMED = ("The loss and its gradient are summed over the positions: average them (divide by the number of rows N, "
+          "which is T * B in the model).")
 NO_ONE_HOT = "The gradient of the loss with respect to the scores is softmax(z) - one_hot(y): subtract 1 at the target."
 WRONG_SIGN = "The gradient has the wrong sign: it is softmax(z) - one_hot(y), not one_hot(y) - softmax(z)."
 NOT_CARRIED = ("The gradient flows through one step only: add dh_next = W_hh.T @ delta_{t+1} (the gradient arriving "
