@@ -119,6 +119,7 @@ def _torch_scores(got, want, args):
     X, h0, *weights = (None if a is None else a.value for a in args)
     params = dict(zip(lm.KEYS, weights))
     x = X.argmax(axis=-1)
+    h0 = np.zeros((X.shape[1], len(params["b_h"]))) if h0 is None else h0
     same_array("the scores", got, want, mistakes=lm.forward_mistakes(params, x, h0)["logits"],
                float64_reason="the inputs are float64 tensors and the result keeps their dtype")
 
@@ -210,7 +211,7 @@ def probes(rng):
         X = np.eye(len(params["b_y"]))[x]
         args = (Tensor(X), Tensor(h0) if h0_given else None, *(Tensor(params[k]) for k in lm.KEYS))
         label = f"T={T}, B={B}, h0 {'given' if h0_given else 'None'}"
-        return [Call("rnn_lm_torch", args, _torch_scores if h0_given else None, f"{label}, CPU float64"),
+        return [Call("rnn_lm_torch", args, _torch_scores, f"{label}, CPU float64"),
                 Call("rnn_lm_torch", args, _on_meta, f"{label}, meta device float32", driver="meta",
                      on_error="Meta tensors have no values: a tensor on a fixed device, NumPy, .numpy() and .item() "
                               "fail there. " + FIXED)]
