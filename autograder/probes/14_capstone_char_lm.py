@@ -80,14 +80,22 @@ def _ids(name: str, got, n: int, V: int) -> list[int]:
     return [int(i) for i in got]
 
 
+def _greedy(where: str, params, start: int, got: list[int]) -> None:
+    """Every id of a temperature-0 sample has the largest score given the ids before it."""
+    position = lm.first_non_greedy(params, start, got)
+    if position is None:
+        return
+    if got == lm.sample(params, start, len(got), 0, None, slip="no_carry"):
+        raise Feedback(f"{where}: {lm.NOT_CARRIED_STATE}")
+    raise Feedback(f"{where} the id at position {position} is not the one with the largest score: take argmax(z) at "
+                   "every step, feeding each chosen id back in.")
+
+
 def _sampled(got, want, args):
     params, start, n, tau, rng = args
     got = _ids("The sample", got, n, len(params["b_y"]))
     if tau == 0:
-        position = lm.first_non_greedy(params, start, got)
-        if position is not None:
-            raise Feedback(f"At temperature 0 the id at position {position} is not the one with the largest score: "
-                           "take argmax(z) at every step, feeding each chosen id back in.")
+        _greedy("At temperature 0", params, start, got)
         return
     if got == [int(i) for i in want]:
         return
@@ -162,10 +170,7 @@ def trained_check(held_ids: np.ndarray, text_ids: np.ndarray, V: int):
                            f"variation {variation:.2f}, more than {MAX_VARIATION}): sample from softmax(z / 1) with "
                            "the cumulative rule, feeding each id back in.")
         greedy = _ids("The sample of your trained model at temperature 0", greedy, GREEDY, V)
-        position = lm.first_non_greedy(params, 0, greedy)
-        if position is not None:
-            raise Feedback(f"At temperature 0 your trained model's sample is not greedy from position {position} on: "
-                           "take argmax(z) at every step.")
+        _greedy("At temperature 0 with your trained model", params, 0, greedy)
     return check
 
 
