@@ -123,6 +123,10 @@ def test_the_recipe_beats_the_target_on_other_splits(solution, split_seed):
     params, history = solution.train_char_lm(train, V, 300, split_seed + 1)
     loss = lm.held_out_loss(params, held)
     assert loss < lm.TARGET_LOSS - 0.1 < lm.unigram_loss(train, held, V) - 0.5
+    bigram = np.ones((V, V))                                  # add-one smoothed counts of character pairs
+    np.add.at(bigram, (train[:-1], train[1:]), 1.0)
+    bigram /= bigram.sum(axis=1, keepdims=True)
+    assert -np.log(bigram[held[:-1], held[1:]]).mean() > lm.TARGET_LOSS, "the notebook says a bigram model misses it"
     warm = solution.sample(params, 0, 3000, 1.0, np.random.default_rng(split_seed))
     assert lm.total_variation(np.asarray(warm), train, V) < 0.1          # the grader allows 0.15
     assert lm.first_non_greedy(params, 0, solution.sample(params, 0, 60, 0, None)) is None
