@@ -61,6 +61,8 @@ def linear_rnn_gradient_mistakes(w: float, x) -> dict:
         "Only the last step's use of w is counted (h_T * h_{T-1}), or the factor (T - t) from differentiating "
         "w^(T - t) is missing: w acts at every step, and the term of x_t carries (T - t) w^(T - t - 1).":
             float(h[T] * h[T - 1]),
+        "The powers of w are one too high: the term of x_t carries (T - t) w^(T - t - 1).":
+            float(h[T] * np.sum((T - t) * float(w) ** (T - t) * x)),
     })
 
 
