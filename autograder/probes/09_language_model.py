@@ -45,12 +45,16 @@ def _nll_torch(got, want, args):
 
 def _experiment(got, want, args):
     """The properties a correct training step and loss give on any split and seed."""
-    run = keys("names_experiment", got, ("first_loss", "last_loss", "perplexity", "unigram_perplexity",
+    run = keys("names_experiment", got, ("first_loss", "gradient_ratio", "last_loss", "perplexity", "unigram_perplexity",
                                          "distinct_greedy", "distinct_sampled"))
     first, last, ppl, unigram = (float(run[k]) for k in ("first_loss", "last_loss", "perplexity", "unigram_perplexity"))
     if not abs(first - np.log(27)) < 0.2:
         raise Feedback(f"The first training loss is {first:.3f}, expected about ln 27 = {np.log(27):.3f} for an "
                        "untrained model: is your loss the mean over the real steps?")
+    if not abs(float(run["gradient_ratio"]) - 1.0) < 1e-3:
+        raise Feedback(f"Two training steps on the same batch with a learning rate of 0 left gradients "
+                       f"{float(run['gradient_ratio']):.3g} times as large the second time: the gradients accumulate. "
+                       "Clear them (optimizer.zero_grad()) before backward.")
     if not last < first - 0.5:
         raise Feedback(f"The training loss fell only from {first:.3f} to {last:.3f} in {args[1]} steps: does "
                        "training_step clear the gradients (optimizer.zero_grad()), call backward, then optimizer.step()?")
