@@ -2,7 +2,7 @@
 import numpy as np
 
 from autograder.cases import case
-from rnncourse.grading.deep_rnn import deep_bidirectional_mistakes, readout_mistakes
+from rnncourse.grading.deep_rnn import deep_bidirectional_mistakes, parameter_count_mistakes, readout_mistakes
 from rnncourse.grading.ragged import (bidirectional_mistakes, final_state_mistakes, last_real_step_mistakes,
                                       masked_rnn_state_mistakes, reverse_padded_mistakes)
 
@@ -40,7 +40,8 @@ def cases(solution):
         "last_real_step": case(solution.last_real_step, outputs, last_lengths,
                                mistakes=last_real_step_mistakes(outputs, last_lengths)),
         "rnn_parameter_count": {"args": [], "mistakes": {},
-                                "expected": [[list(s), solution.rnn_parameter_count(*s)] for s in sizes]},
+                                "expected": [[list(s), solution.rnn_parameter_count(*s), parameter_count_mistakes(*s)]
+                                             for s in sizes]},
         "deep_bidirectional_rnn": case(solution.deep_bidirectional_rnn, *deep, mistakes=deep_bidirectional_mistakes(*deep)),
         "readout_accuracy": case(solution.readout_accuracy, *readout, mistakes=readout_mistakes(*readout)),
         "bidirectional_rnn_torch": case(lambda X, *w: solution.bidirectional_layer(X, w[:3], w[3:]), X, *fp, *bp,
