@@ -58,7 +58,7 @@ def _vote(query_labels):
                            f"attention over the keys reaches {want_loss:.3f} there. "
                            + (named[0] if named else "Return the output O of your scaled_dot_product_attention "
                               "with the queries times scale and the one-hot labels as values."))
-        same_array("the label probabilities", got, want, mistakes=mistakes)
+        same_array("attention_vote(...)", got, want, mistakes=mistakes)
     return check
 
 
