@@ -168,7 +168,7 @@ def probes(rng):
         "test_sequence_nll_torch_visible": sequence(size(2, 5), size(2, 4), size(3, 6))[:1],
         "test_sequence_nll_torch_hidden": sequence(size(3, 7), 1, size(3, 8)) + sequence(size(3, 7), size(2, 5),
                                                                                          size(3, 8), 30.0),
-        "test_training_step_hidden": [Call("names_experiment", (size(1, 2**20), 120), _experiment, "census names")],
+        "test_training_step_hidden": [Call("names_experiment", (size(1, 2**20), 80), _experiment, "census names")],
         "test_temperature_softmax_visible": [softmax((size(2, 6),), rng.uniform(0.5, 2.0)),
                                              softmax((size(2, 4),), 1.0, scale=1.0, shift=1000.0)],
         "test_temperature_softmax_hidden": [softmax((size(2, 6), size(2, 9)), rng.uniform(0.2, 0.5), check=SOFTMAX),
