@@ -162,6 +162,7 @@ def test_an_instructor_grades_a_written_answer_and_a_regrade_keeps_it(course, fo
     answer.locator("mjx-container").first.wait_for(timeout=30_000)   # typeset, as the student wrote it
     assert answer.locator("mjx-container").count() == 1
     assert TEX not in answer.inner_text(), answer.inner_text()
+    tab.wait_for_function("MathJax.loaded === true", timeout=10_000)  # formgrade.js heard "typeset"
     scripts = tab.eval_on_selector_all("script[src]", "scripts => scripts.map(s => s.src)")
     assert f"{base}/rnncourse/mathjax/tex-chtml.js" in scripts and all(s.startswith(base) for s in scripts), scripts
     assert "cdnjs" not in tab.content()
