@@ -29,6 +29,8 @@ STUDENT_FACING: tuple[str, ...] = (
     "rnncourse/device.py",
     "rnncourse/data/__init__.py",
     "rnncourse/data/corpora.py",
+    "rnncourse/data/name_gender.py",
+    "rnncourse/data/name_letters.py",
     "rnncourse/data/packaged.py",
     "rnncourse/data/synthetic.py",
     "rnncourse/grading/__init__.py",

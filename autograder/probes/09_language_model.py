@@ -5,20 +5,66 @@ seed; they cover what the hidden tests check (one row, batches with more than tw
 scores, temperatures from 0.01 to 2, a symbol of probability zero, greedy decoding at temperature
 0, a state that must be carried). As in the hidden tests, the scores divided by the temperature
 stay below exp's overflow: only the visible tests check that the maximum is subtracted.
-generate is graded with the student's own temperature_softmax and sample_index.
+generate is graded with the student's own temperature_softmax and sample_index. The loss
+gradients come with repeated ids (an embedding row used twice), N = 1 and large scores; the torch
+loss also runs on the ``meta`` device in float32, where a hard-coded device or dtype shows. The
+experiment trains the notebook's small model with the student's training_step and loss on a split
+and seed of the grader's, and is judged by the properties of what it reaches.
 """
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, array_check, same_array
-from autograder.probes.wire import Rng, Step
+from autograder.probes.judge import META_ERROR, Feedback, array_check, keys, meta_check, same_array, tuple_check
+from autograder.probes.wire import Rng, Step, Tensor
+from rnncourse.grading.lm_loss import cross_entropy_grad_mistakes, embedding_loss_mistakes, masked_nll_mistakes
 from rnncourse.grading.sampling import reference_generate
 
 HIDDEN = {
     "test_temperature_softmax_hidden": "temperature_softmax on batches of rows (normalised over the last axis) and extreme temperatures.",
     "test_sample_index_hidden": "sample_index on random distributions, by the cumulative rule; a zero-probability symbol is never drawn.",
     "test_generate_hidden": "generate on random recurrent models and temperatures (0 included); the state must be carried.",
+    "test_cross_entropy_grad_hidden": "cross_entropy_grad on random scores, targets and temperatures (N = 1 and V = 2 included).",
+    "test_embedding_softmax_loss_hidden": "embedding_softmax_loss on random sizes (repeated ids, an id never used, N = 1) "
+                                          "and large scores.",
+    "test_sequence_nll_torch_hidden": "sequence_nll_torch on random shapes and masks (B = 1, large scores) on CPU in "
+                                      "float64, and on the meta device in float32.",
+    "test_training_step_hidden": "The experiment on another split and seed: first loss near ln 27, training loss falling, "
+                                 "held-out perplexity below 0.75 of the unigram model's, greedy samples all alike and "
+                                 "sampled ones varied.",
 }
+GRADIENT = array_check("cross_entropy_grad(logits, targets, temperature)", cross_entropy_grad_mistakes,
+                       hint="dL/dz = (softmax(z / tau) - onehot(y)) / (N tau).")
+EMBEDDING = tuple_check(("loss", "dE", "dW_hy", "db_y"), mistakes=embedding_loss_mistakes)
+MASKED = "the mean over the real steps of -sum_v y_v log_softmax(z)_v: (nll * mask).sum() / mask.sum()."
+
+
+def _nll_torch(got, want, args):
+    same_array("the loss", got, want, mistakes=masked_nll_mistakes(*(a.value for a in args)), hint=MASKED,
+               float64_reason="the inputs are float64 tensors and the result keeps their dtype")
+
+
+def _experiment(got, want, args):
+    """The properties a correct training step and loss give on any split and seed."""
+    run = keys("names_experiment", got, ("first_loss", "gradient_ratio", "last_loss", "perplexity", "unigram_perplexity",
+                                         "distinct_greedy", "distinct_sampled"))
+    first, last, ppl, unigram = (float(run[k]) for k in ("first_loss", "last_loss", "perplexity", "unigram_perplexity"))
+    if not abs(first - np.log(27)) < 0.2:
+        raise Feedback(f"The first training loss is {first:.3f}, expected about ln 27 = {np.log(27):.3f} for an "
+                       "untrained model: is your loss the mean over the real steps?")
+    if not abs(float(run["gradient_ratio"]) - 1.0) < 1e-3:
+        raise Feedback(f"Two training steps on the same batch with a learning rate of 0 left gradients "
+                       f"{float(run['gradient_ratio']):.3g} times as large the second time: the gradients accumulate. "
+                       "Clear them (optimizer.zero_grad()) before backward.")
+    if not last < first - 0.5:
+        raise Feedback(f"The training loss fell only from {first:.3f} to {last:.3f} in {args[1]} steps: does "
+                       "training_step clear the gradients (optimizer.zero_grad()), call backward, then optimizer.step()?")
+    if not ppl < 0.75 * unigram:
+        raise Feedback(f"The held-out perplexity is {ppl:.2f}, not clearly below the unigram model's {unigram:.2f} "
+                       f"(the course's training step reaches {float(want['perplexity']):.2f} on this split).")
+    if run["distinct_greedy"] != 1 or not run["distinct_sampled"] > 10:
+        raise Feedback("Greedy decoding should give one name 20 times and sampling at temperature 1 more than 10 "
+                       "different ones: check generate, sample_index and temperature_softmax.")
+
 
 
 def _wrong_axis(z, tau):
@@ -87,7 +133,42 @@ def probes(rng):
                      rng.normal(scale=2.0, size=(V, H)))
         return Call("generate", (model, 0, V - 1, float(tau), Rng(size(0, 2**31)), 15), _generated, f"temperature {tau:.3g}")
 
+    def gradient(N, V, tau, scale=2.0, label=""):
+        return Call("cross_entropy_grad", (rng.normal(scale=scale, size=(N, V)), rng.integers(0, V, size=N),
+                                           float(tau)), GRADIENT, label or f"N={N}, V={V}, temperature {tau:.3g}")
+
+    def embedding(N, V, D, scale=1.0, label=""):
+        ids = rng.integers(0, V - 1, size=N)              # the last id is never used
+        if N > 1:
+            ids[1] = ids[0]                                # an id that occurs twice
+        return Call("embedding_softmax_loss", (ids, rng.integers(0, V, size=N), rng.normal(size=(V, D)),
+                                               scale * rng.normal(size=(V, D)), rng.normal(size=V)), EMBEDDING,
+                    label or f"N={N}, V={V}, D={D}")
+
+    def sequence(T, B, V, scale=2.0):
+        lengths = rng.integers(1, T + 1, size=B)
+        lengths[0] = T
+        if B > 1:
+            lengths[-1] = rng.integers(1, T)               # at least one padded name
+        mask = (np.arange(T)[:, None] < lengths[None, :]).astype(float)
+        args = (Tensor(rng.normal(scale=scale, size=(T, B, V))), Tensor(np.eye(V)[rng.integers(0, V, size=(T, B))]),
+                Tensor(mask))
+        label = f"T={T}, B={B}, V={V}"
+        return [Call("sequence_nll_torch", args, _nll_torch, f"{label}, CPU float64"),
+                Call("sequence_nll_torch", args, meta_check("(a 0-d tensor)"), f"{label}, meta device float32",
+                     driver="meta", on_error=META_ERROR)]
+
     return {
+        "test_cross_entropy_grad_visible": [gradient(size(2, 6), size(2, 6), rng.uniform(0.5, 2.0))],
+        "test_cross_entropy_grad_hidden": [gradient(1, 2, 1.0), gradient(size(3, 8), size(3, 9), rng.uniform(0.2, 0.6)),
+                                           gradient(size(3, 8), size(3, 9), rng.uniform(1.5, 3.0))],
+        "test_embedding_softmax_loss_visible": [embedding(size(4, 8), size(3, 6), size(2, 4))],
+        "test_embedding_softmax_loss_hidden": [embedding(1, 3, 2, label="N=1"), embedding(size(8, 16), size(3, 6), size(2, 5)),
+                                               embedding(size(5, 10), size(4, 7), size(2, 4), 40.0, "large scores")],
+        "test_sequence_nll_torch_visible": sequence(size(2, 5), size(2, 4), size(3, 6))[:1],
+        "test_sequence_nll_torch_hidden": sequence(size(3, 7), 1, size(3, 8)) + sequence(size(3, 7), size(2, 5),
+                                                                                         size(3, 8), 30.0),
+        "test_training_step_hidden": [Call("names_experiment", (size(1, 2**20), 80), _experiment, "census names")],
         "test_temperature_softmax_visible": [softmax((size(2, 6),), rng.uniform(0.5, 2.0)),
                                              softmax((size(2, 4),), 1.0, scale=1.0, shift=1000.0)],
         "test_temperature_softmax_hidden": [softmax((size(2, 6), size(2, 9)), rng.uniform(0.2, 0.5), check=SOFTMAX),

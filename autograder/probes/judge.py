@@ -166,3 +166,25 @@ def dict_check(names: tuple[str, ...], mistakes=None, hints: dict | None = None,
         for name in names:
             same_array(name, got[name], want[name], mistakes=wrong.get(name), hint=(hints or {}).get(name), **options)
     return check
+
+
+DEVICE_FREE = ("Make every new tensor from the inputs (torch.ones_like, X.new_zeros, device=X.device, dtype=X.dtype), "
+               "never on a fixed device or with a fixed dtype.")
+META_ERROR = ("Meta tensors have no values: a tensor on a fixed device, NumPy, .numpy() and .item() fail there. "
+              + DEVICE_FREE)
+
+
+def meta_check(layout: str):
+    """A ``Call.check`` for the ``meta`` driver: the result is a tensor on the meta device, in float32, of
+    the expected shape (``want[1]``, from the instructor's run); ``layout`` names its axes, e.g. "(T, B, H)"."""
+    def check(got, want, args):
+        is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
+        if is_tensor is not True:
+            raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
+        if on_meta is not True:
+            raise Feedback("On inputs on the meta device the result is on another device. " + DEVICE_FREE)
+        if float32 is not True:
+            raise Feedback("On float32 inputs the result is not float32. " + DEVICE_FREE)
+        if list(shape) != list(want[1]):
+            raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} {layout}.")
+    return check

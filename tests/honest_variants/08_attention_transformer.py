@@ -58,4 +58,47 @@ def scaled_dot_product_attention(Q, K, V, causal=False):
     A = weights / weights.sum(axis=-1, keepdims=True)
     return np.einsum("bls,bsv->blv", A, V), A
 '''}),
+    dict(name="loops_and_explicit_jacobians", answers={
+        "softmax_jacobian": '''
+def softmax_jacobian(z):
+    z = np.asarray(z, dtype=float)
+    flat = z.reshape(-1, z.shape[-1])
+    J = np.zeros(flat.shape + (z.shape[-1],))
+    for r, row in enumerate(flat):
+        p = np.exp(row - row.max())
+        p /= p.sum()
+        for i in range(len(p)):
+            for j in range(len(p)):
+                J[r, i, j] = p[i] * ((i == j) - p[j])
+    return J.reshape(z.shape + (z.shape[-1],))
+''',
+        "sdpa_backward": '''
+def sdpa_backward(Q, K, V, dO, causal=False):
+    O, A = scaled_dot_product_attention(Q, K, V, causal)
+    dQ, dK, dV = np.zeros_like(Q), np.zeros_like(K), np.zeros_like(V)
+    for b in range(Q.shape[0]):
+        dV[b] = A[b].T @ dO[b]
+        for i in range(Q.shape[1]):
+            a = A[b, i]
+            J = np.diag(a) - np.outer(a, a)           # the Jacobian of this row's softmax
+            ds = J.T @ (V[b] @ dO[b, i]) / np.sqrt(Q.shape[2])
+            dQ[b, i] = ds @ K[b]
+            dK[b] += np.outer(ds, Q[b, i])
+    return dQ, dK, dV
+''',
+        "attention_vote": '''
+def attention_vote(queries, keys, labels, num_classes, scale):
+    one_hot = (np.asarray(labels)[:, None] == np.arange(num_classes)[None, :]).astype(float)
+    out, weights = scaled_dot_product_attention((queries * scale)[None, :, :], keys[None, :, :], one_hot[None, :, :])
+    return out[0]
+''',
+        "causal_attention_torch": '''
+def causal_attention_torch(Q, K, V):
+    T = Q.shape[1]
+    scores = torch.einsum("bid,bjd->bij", Q, K) / Q.shape[-1] ** 0.5
+    allowed = torch.tril(torch.ones_like(scores[0], dtype=torch.bool))
+    scores = torch.where(allowed, scores, torch.full_like(scores, float("-inf")))
+    weights = torch.exp(scores - scores.amax(dim=-1, keepdim=True))
+    return (weights / weights.sum(dim=-1, keepdim=True)) @ V
+'''}),
 ]

@@ -54,6 +54,8 @@ CASES = [
             "    A = A / A.sum(axis=-1, keepdims=True)\n"
             "    return A @ V, A\n")},
         failing={"test_sdpa_visible": "not scaled", "test_sdpa_hidden": "not scaled"},
+        composed={"test_sdpa_backward_visible", "test_sdpa_backward_hidden", "test_attention_vote_visible",
+                  "test_attention_vote_hidden"},   # both run the student's own scaled_dot_product_attention
     ),
     dict(
         name="causal_mask_flipped",
@@ -66,6 +68,8 @@ CASES = [
             "    A = A / A.sum(axis=-1, keepdims=True)\n"
             "    return A @ V, A\n")},
         failing={"test_sdpa_visible": "causal mask is flipped", "test_sdpa_hidden": "causal mask is flipped"},
+        composed={"test_sdpa_backward_visible", "test_sdpa_backward_hidden", "test_attention_vote_visible",
+                  "test_attention_vote_hidden"},   # both run the student's own scaled_dot_product_attention
     ),
     dict(
         name="softmax_over_queries",
@@ -78,5 +82,58 @@ CASES = [
             "    A = A / A.sum(axis=-2, keepdims=True)\n"
             "    return A @ V, A\n")},
         failing={"test_sdpa_visible": "over the queries", "test_sdpa_hidden": "over the queries"},
+        composed={"test_sdpa_backward_visible", "test_sdpa_backward_hidden", "test_attention_vote_visible",
+                  "test_attention_vote_hidden"},   # both run the student's own scaled_dot_product_attention
+    ),
+    dict(
+        name="softmax_jacobian_diagonal_only",
+        answers={"softmax_jacobian": (
+            "def softmax_jacobian(z):\n"
+            "    p = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+            "    p = p / p.sum(axis=-1, keepdims=True)\n"
+            "    return p[..., :, None] * (1 - p[..., :, None]) * np.eye(z.shape[-1])\n")},
+        failing={"test_softmax_jacobian_visible": "Only the diagonal", "test_softmax_jacobian_hidden": "Only the diagonal"},
+    ),
+    dict(
+        name="attention_backward_without_the_scale",
+        answers={"sdpa_backward": (
+            "def sdpa_backward(Q, K, V, dO, causal=False):\n"
+            "    _, A = scaled_dot_product_attention(Q, K, V, causal)\n"
+            "    dA = dO @ np.swapaxes(V, -1, -2)\n"
+            "    dS = A * (dA - (dA * A).sum(axis=-1, keepdims=True))\n"
+            "    return dS @ K, np.swapaxes(dS, -1, -2) @ Q, np.swapaxes(A, -1, -2) @ dO\n")},
+        failing={"test_sdpa_backward_visible": "1/sqrt(d_k) of the forward pass is missing",
+                 "test_sdpa_backward_hidden": "1/sqrt(d_k) of the forward pass is missing"},
+    ),
+    dict(
+        name="attention_backward_elementwise_softmax",
+        answers={"sdpa_backward": (
+            "def sdpa_backward(Q, K, V, dO, causal=False):\n"
+            "    _, A = scaled_dot_product_attention(Q, K, V, causal)\n"
+            "    dS = A * (1 - A) * (dO @ np.swapaxes(V, -1, -2))\n"
+            "    s = np.sqrt(Q.shape[-1])\n"
+            "    return dS @ K / s, np.swapaxes(dS, -1, -2) @ Q / s, np.swapaxes(A, -1, -2) @ dO\n")},
+        failing={"test_sdpa_backward_visible": "only the diagonal of its Jacobian",
+                 "test_sdpa_backward_hidden": "only the diagonal of its Jacobian"},
+    ),
+    dict(
+        name="attention_vote_ignores_the_scale",
+        answers={"attention_vote": (
+            "def attention_vote(queries, keys, labels, num_classes, scale):\n"
+            "    values = np.eye(num_classes)[labels]\n"
+            "    return scaled_dot_product_attention(queries[None], keys[None], values[None])[0][0]\n")},
+        failing={"test_attention_vote_visible": "not multiplied by scale",
+                 "test_attention_vote_hidden": "not multiplied by scale"},
+    ),
+    dict(
+        name="causal_mask_made_on_the_cpu",
+        answers={"causal_attention_torch": (
+            "def causal_attention_torch(Q, K, V):\n"
+            "    T = Q.shape[-2]\n"
+            "    scores = Q @ K.transpose(-1, -2) / math.sqrt(Q.shape[-1])\n"
+            "    scores = scores.masked_fill(torch.ones(T, T).triu(1).bool(), float('-inf'))\n"
+            "    return torch.softmax(scores, dim=-1) @ V\n")},
+        failing={"test_causal_attention_torch_visible": "device=Q.device",
+                 "test_causal_attention_torch_hidden": "Meta tensors have no values"},
     ),
 ]
