@@ -5,7 +5,8 @@ code answer graded by hand) is graded by the course's grader; then the instructo
 instructor configuration of ``course.py lab --instructor``, over that course's folder) serves
 formgrader, and Debian's Chromium, driven by Playwright, does what the instructor does: opens
 Manual Grading, picks the submission that needs a manual grade, reads the student's written
-answer, types the scores and leaves the fields (formgrader saves them). Then the student hands in
+answer (its TeX typeset by the MathJax the lab itself serves: the page asks nothing of any other
+host), types the scores and leaves the fields (formgrader saves them). Then the student hands in
 a new version, the automatic part is graded again, and the scores given by hand are still there,
 in the gradebook and on formgrader's page, and the export adds both parts.
 """
@@ -38,7 +39,9 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-FIRST = {**GOOD, "double": "def double(x):\n    return x * x"}     # wrong: 0 automatic points
+TEX = r"$h_t = \tanh(a_t)$"
+FIRST = {**GOOD, "double": "def double(x):\n    return x * x",         # wrong: 0 automatic points
+         "written_why": f"{STUDENT_ANSWER}\n\nEach step computes {TEX}, and tanh' is at most 1."}
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +126,8 @@ def page(formgrader):
         try:
             tab = browser.new_page(viewport={"width": 1300, "height": 900})
             tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            tab.on("request", lambda r: None if r.url.startswith(formgrader[0]) else problems.append(f"other host: {r.url}"))
             tab.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
             tab.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
             yield tab, problems
@@ -153,6 +158,14 @@ def test_an_instructor_grades_a_written_answer_and_a_regrade_keeps_it(course, fo
     tab.wait_for_selector("input.score#written_why", timeout=60_000)
     shown = tab.locator("body").inner_text()
     assert STUDENT_ANSWER in shown, shown[:2000]
+    answer = tab.locator(".nbgrader_cell", has=tab.locator("input.score#written_why"))
+    answer.locator("mjx-container").first.wait_for(timeout=30_000)   # typeset, as the student wrote it
+    assert answer.locator("mjx-container").count() == 1
+    assert TEX not in answer.inner_text(), answer.inner_text()
+    tab.wait_for_function("MathJax.loaded === true", timeout=10_000)  # formgrade.js heard "typeset"
+    scripts = tab.eval_on_selector_all("script[src]", "scripts => scripts.map(s => s.src)")
+    assert f"{base}/rnncourse/mathjax/tex-chtml.js" in scripts and all(s.startswith(base) for s in scripts), scripts
+    assert "cdnjs" not in tab.content()
     assert "Model answer" not in shown and "Rubric" not in shown
     for cell, score in (("written_why", "2"), ("plot_code", "1")):
         box = tab.locator(f"input.score#{cell}")
@@ -183,7 +196,4 @@ def test_an_instructor_grades_a_written_answer_and_a_regrade_keeps_it(course, fo
     exported = {row[0].strip(): row for row in csv.reader(open(written[0]))}
     assert float(exported["ann"][4]) == 5.0 and float(exported["Points Possible"][4]) == 6.0
     assert float(exported["bob"][4]) == 0.0
-    # nbgrader's formgrade page asks a CDN for MathJax 2, and its script calls it: offline, both fail
-    # (TeX in an answer shows as typed); nothing else may.
-    offline_mathjax = [p for p in problems if "MathJax is not defined" in p or ("request failed" in p and "mathjax" in p.lower())]
-    assert [p for p in problems if p not in offline_mathjax] == [], "\n".join(problems)
+    assert problems == [], "\n".join(problems)

@@ -6,13 +6,16 @@ student (``course.py lab``): JupyterLab over the student's workspace, with nbgra
     formgrader, Create Assignment, the course and assignment lists (which need an exchange
     folder) are switched off on the server and in the page. Opening it writes no gradebook.
 instructor (``course.py lab --instructor``): JupyterLab over the course repository with
-    formgrader on the course's gradebook (``nbgrader_config.py``) and Create Assignment.
+    formgrader on the course's gradebook (``nbgrader_config.py``) and Create Assignment;
+    formgrader's grading page typesets TeX with the course's own MathJax 3
+    (:mod:`autograder.lab.formgrade`).
 
 Neither lab asks to go online: no news feed, no update check, no extension manager. The settings
 are Jupyter configuration folders beside this file (``student/``, ``instructor/``), put in front of
-the installed ones through ``JUPYTER_CONFIG_PATH``; the lab extension is found through
-``JUPYTER_PATH``. The kernel the notebooks ask for, ``python3``, is the course environment's
-Python, and the lab shows it by the course's name.
+the installed ones through ``JUPYTER_CONFIG_PATH``. Jupyter data is found through ``JUPYTER_PATH``:
+the student's lab extension (this folder's ``labextensions/``) and the instructor's template for
+formgrader's MathJax (``instructor/nbconvert/``). The kernel the notebooks ask for, ``python3``,
+is the course environment's Python, and the lab shows it by the course's name.
 """
 from __future__ import annotations
 
@@ -59,8 +62,8 @@ def environment(role: str, env: dict[str, str] | None = None) -> dict[str, str]:
         raise ValueError(f"role is one of {ROLES}, not {role!r}")
     env = dict(os.environ if env is None else env)
     env["JUPYTER_CONFIG_PATH"] = _prepend("JUPYTER_CONFIG_PATH", HERE / role, env)
-    if role == "student":
-        env["JUPYTER_PATH"] = _prepend("JUPYTER_PATH", HERE, env)  # finds labextensions/rnncourse-lab
+    data = HERE if role == "student" else HERE / role   # labextensions/rnncourse-lab; nbconvert/templates
+    env["JUPYTER_PATH"] = _prepend("JUPYTER_PATH", data, env)
     return env
 
 
