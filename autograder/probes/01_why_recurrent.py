@@ -7,6 +7,7 @@ import numpy as np
 
 from autograder.probes import Call
 from autograder.probes.judge import array_check, fields, same_array, same_int
+from rnncourse.grading.rnn import forward_mistakes
 from rnncourse.numpy_ref.rnn import rnn_forward
 
 HIDDEN = {
@@ -18,9 +19,21 @@ HIDDEN = {
 
 MEAN = array_check("mean_pool(X)", lambda X: {"You summed over time instead of averaging: divide by T.": X.sum(axis=0)})
 PERMUTED = array_check("mean_pool of the time-permuted X", hint="the mean over time cannot depend on the order of the steps.")
-SUMMARY = array_check("recurrent_summary(...)", lambda X, W_xh, W_hh, b_h: {
-    "You returned the state after the first step; return h_T.": rnn_forward(X, None, W_xh, W_hh, b_h)[0]},
-    hint="start from h_0 = 0 and apply the update once per time step.")
+
+
+def _summary_mistakes(X, W_xh, W_hh, b_h):
+    """The step's classic mistakes (as in a sequence's last state), and the loop run too few times."""
+    states = rnn_forward(X, None, W_xh, W_hh, b_h)                      # (T, B, H)
+    wrong = {message: Hs[-1] for message, Hs in forward_mistakes(X, None, W_xh, W_hh, b_h).items()
+             if len(Hs) == len(X) and "Hs" not in message}            # (the ones about storing every state do not apply)
+    wrong["You returned the state after the first step; return h_T."] = states[0]
+    if len(X) > 1:
+        wrong["The loop stops one step early: h_T is the state after all T steps."] = states[-2]
+    return wrong
+
+
+SUMMARY = array_check("recurrent_summary(...)", _summary_mistakes,
+                      hint="start from h_0 = 0 and apply the update once per time step.")
 
 
 def _counts(got, want, args):

@@ -11,8 +11,9 @@ mistake in it:
 - the gradient from the next step (``dh_next``) forgotten;
 - a weight matrix used transposed;
 - dW_hh built from the new state h_t instead of the state h_{t-1} that entered the step;
-- forward: the recurrent term, the tanh or the bias left out, the state not carried from one
-  step to the next, the given h0 ignored, or the states stored one step late or with h0 in front.
+- forward: the recurrent term, the tanh or the bias left out, the sigmoid where tanh belongs, the
+  state not carried from one step to the next, the given h0 ignored, or the states stored one
+  step late or with h0 in front.
 
 Wrong shapes need no generator: ``check_array`` explains them itself.
 """
@@ -37,6 +38,7 @@ DH_NEXT_FORGOTTEN = ("ignores the gradient arriving from step t+1 (dh_next): the
 TRANSPOSED_W_HH = ("uses W_hh transposed: the gradient flows back as delta @ W_hh (rows are examples), "
                    "while the forward pass uses h_prev @ W_hh.T.")
 TRANSPOSED_GRAD = "is the transpose of the right gradient: dW = delta.T @ input has the shape of W, (H, ...)."
+SIGMOID_FOR_TANH = "uses the sigmoid where tanh belongs: the Elman state is h_t = tanh(a_t), in (-1, 1)."
 STATE_AFTER_STEP = ("uses the new state h_t where the state that ENTERED the step belongs: the recurrent "
                     "term is W_hh h_{t-1}, so dW_hh = delta^T h_{t-1} (h0 at t = 0).")
 
@@ -51,6 +53,10 @@ def _slope(h, a, slope):
     if slope == "none":
         return np.ones_like(h)
     raise ValueError(slope)
+
+
+def _sigmoid(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 def _preactivation(h):
@@ -70,6 +76,7 @@ def step_forward_mistakes(x_t, h_prev, W_xh, W_hh, b_h) -> dict[str, np.ndarray]
         "is missing the tanh: apply the nonlinearity to the pre-activation.":
             x_t @ W_xh.T + h_prev @ W_hh.T + b_h,
         "is missing the bias b_h.": np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T),
+        SIGMOID_FOR_TANH: _sigmoid(x_t @ W_xh.T + h_prev @ W_hh.T + b_h),
     }
 
 
@@ -97,6 +104,7 @@ def forward_mistakes(X, h0, W_xh, W_hh, b_h) -> dict[str, np.ndarray]:
         "is missing the tanh: apply the nonlinearity to the pre-activation at every step.":
             run(h0, tanh=lambda a: a)[1:],
         "is missing the bias b_h.": run(h0, bias=False)[1:],
+        SIGMOID_FOR_TANH: run(h0, tanh=_sigmoid)[1:],
         "uses W_hh transposed: for a batch of rows the recurrent term is h_prev @ W_hh.T.":
             run(h0, recurrent="transposed")[1:],
         "stores the state BEFORE each step (h_0 .. h_{T-1}); Hs[t] must be the state after step t.": right[:-1],
