@@ -26,10 +26,20 @@ NORMS = array_check("jacobian_norms", hint="dh_T/dh_k = J_T ... J_{k+1} with J_t
                                             "norms[T] is the norm of I.")
 
 
+def norm_mistakes(grads, max_norm) -> dict:
+    """Wrong global norms: the arrays' norms added, the square root left out, the norm after clipping."""
+    total = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
+    return {"You added the norms of the arrays; take one square root of the total sum of squares.":
+                sum(np.linalg.norm(g) for g in grads),
+            "You returned the sum of squares; take the square root.": total ** 2,
+            "You returned the norm after clipping; return the norm of the gradients before clipping.":
+                total * min(1.0, max_norm / (total + 1e-6))}
+
+
 def _clipped(got, want, args):
     grads, max_norm = args
     clipped, norm = fields("clip_by_global_norm", got, 2)
-    same_array("norm", norm, want[1])
+    same_array("norm", norm, want[1], mistakes=norm_mistakes([np.asarray(g) for g in grads], max_norm))
     clipped = fields("the clipped gradients", clipped, len(grads))
     for k, (c, w, g) in enumerate(zip(clipped, want[0], grads)):
         same_array(f"clipped[{k}]", c, w, mistakes={

@@ -51,7 +51,13 @@ def _clip_mistakes(pairs, max_norm) -> dict:
 def _clipped(got, want, args):
     pairs, max_norm = args[0].pairs, args[1]
     norm, grads = fields("clip_grad_norm", got, 2)
-    same_array("the returned norm", norm, want[0], rtol=1e-5)
+    given = [np.asarray(g) for _, g in pairs if g is not None]
+    same_array("the returned norm", norm, want[0], rtol=1e-5, mistakes={
+        "You added the norms of the gradients; take one square root of the total sum of squares.":
+            sum(np.linalg.norm(g) for g in given),
+        "You returned the sum of squares; take the square root.": float(want[0]) ** 2,
+        "You returned the norm after clipping; return the norm before clipping.":
+            float(want[0]) * min(1.0, max_norm / (float(want[0]) + 1e-6))})
     grads = fields("the gradients", grads, len(pairs))
     same_array("the clipped gradients", _flat(grads), _flat(want[1]), rtol=1e-5, atol=1e-7,
                mistakes=_clip_mistakes(pairs, max_norm))

@@ -16,7 +16,8 @@ MUTANTS = [
     edit("reverse_padded", "whole_array", "out[:n, b] = X[:n, b][::-1]", "out[:, b] = X[::-1, b]", "named:reversed the whole padded array"),
     edit("reverse_padded", "off_by_one", "out[:n, b] = X[:n, b][::-1]", "out[:n, b] = X[1:n + 1, b][::-1]"),
     edit("reverse_padded", "padding_not_kept", "out = np.array(X, copy=True)", "out = np.zeros_like(X) + 1.0"),
-    edit("masked_rnn", "no_mask", "h = np.where(mask[t], h_new, h)", "h = h_new", "named:The states at padded steps are not zero"),
+    edit("masked_rnn", "no_mask", "h = np.where(mask[t], h_new, h)", "h = h_new", "named:The states at padded steps are not zero",
+         also=("state after the padding",)),     # h_last is then the state after the padding: true as well
     edit("masked_rnn", "outputs_not_zeroed", "Hs[t] = np.where(mask[t], h, 0.0)", "Hs[t] = h",
          "named:outputs at padded steps must be"),
     edit("masked_rnn", "state_reset_at_padding", "h = np.where(mask[t], h_new, h)", "h = np.where(mask[t], h_new, 0.0)"),

@@ -135,11 +135,11 @@ def classify(mutant: Mutant, result) -> tuple[str, list[str]]:
         return "generic", [result.error]
     if not failed:
         return "undetected", messages
-    accepted = mutant.fragments
+    accepted = [f.lower() for f in mutant.fragments]          # a fragment matches in any case
     claims = [claim(t.message) for t in failed]
-    if any(c and not any(f in t.message for f in accepted) for c, t in zip(claims, failed)):
+    if any(c and not any(f in t.message.lower() for f in accepted) for c, t in zip(claims, failed)):
         return "misleading", messages
-    if any(f in t.message for t in failed for f in accepted):
+    if any(f in t.message.lower() for t in failed for f in accepted):
         return "named", messages
     return "generic", messages
 
