@@ -89,7 +89,13 @@ def main() -> None:
     if args.generated:
         items += all_generated(chosen, args.generated)
     start = time.perf_counter()
-    graded = grade(items, workers=args.workers)
+    done = []
+
+    def report(g):
+        done.append(g)
+        print(f"[{len(done)}/{len(items)}] {g.cls:10s} {g.mutant.key}", flush=True)
+
+    graded = grade(items, workers=args.workers, progress=report)
     seconds = time.perf_counter() - start
     rows = summarise(graded)
     listed = [g for g in graded if g.mutant.listed]

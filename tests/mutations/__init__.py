@@ -170,9 +170,10 @@ def solution_cells(assignment: str) -> dict[str, str]:
     return solution_answers(assignment)
 
 
-def grade(items: list[Mutant], workers: int = 2, folder: Path | None = None) -> list[Graded]:
+def grade(items: list[Mutant], workers: int = 2, folder: Path | None = None, progress=None) -> list[Graded]:
     """Grade every mutant through :func:`autograder.grading.grade_notebook` (the sandbox and the
-    probes, as ``course.py check`` does), ``workers`` at a time."""
+    probes, as ``course.py check`` does), ``workers`` at a time; ``progress(graded)`` is called
+    as each one is done. The results come back in the order of ``items``."""
     from autograder.grading import grade_notebook
     from conftest import PIPELINE_LIMITS, student_notebook
 
@@ -190,7 +191,10 @@ def grade(items: list[Mutant], workers: int = 2, folder: Path | None = None) -> 
         nbformat.write(student_notebook(mutant.assignment, cells), path)
         result = grade_notebook(path, mutant.assignment, student=mutant.id, limits=PIPELINE_LIMITS)
         cls, messages = classify(mutant, result)
-        return Graded(mutant, cls, messages, result.score, result.max_score, result.seconds)
+        graded = Graded(mutant, cls, messages, result.score, result.max_score, result.seconds)
+        if progress is not None:
+            progress(graded)
+        return graded
 
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
