@@ -206,12 +206,14 @@ def _grade(result: NotebookResult, source: Source, submission, limits: Limits, h
     hidden = {gid for gid, _, _, is_hidden in source.tests() if is_hidden}
     assembled = assemble(source.notebook, source.released, submission, hidden)
     result.flags = assembled.flags
-    probes = probes_for(source.assignment, source.notebook, probe_seed(result.sha256, source.assignment))
+    prepared = probes_for(source.assignment, source.notebook, probe_seed(result.sha256, source.assignment))
+    probes = prepared.probes
     if not use_probes:
         probes = {gid: probe for gid, probe in probes.items() if gid in hidden}
     notebook, test_cells, probe_cells = _with_probes(assembled.notebook, assembled.test_cells, probes)
     run = run_notebook(notebook, limits, hide=hide, collect=tuple(p.filename for p in probes.values()))
     result.seconds = round(run.seconds, 2)
+    prepared.ready()                             # the expected results, computed while the kernel ran
     outcomes = {o.index: o for o in run.outcomes}
     missing = CellOutcome(index=-1, status="not_run")
     for test in result.tests:

@@ -83,18 +83,16 @@ def _rerun(seed, patience, max_epochs, **variant):
 def _trained(seed, patience, max_epochs):
     def check(got, want, args):
         history, params = fields("train_with_early_stopping", got, 2)
-        unclipped, _ = _rerun(seed, patience, max_epochs, clip=False)
-        _, last = _rerun(seed, patience, max_epochs, restore_best=False)
-        same_array("the validation losses", history, want[0], rtol=1e-4, atol=1e-6, mistakes={
+        same_array("the validation losses", history, want[0], rtol=1e-4, atol=1e-6, mistakes=lambda: {
             "The losses are those of training without clipping: call clip_grad_norm after backward() and before "
-            "optimizer.step().": unclipped},
+            "optimizer.step().": _rerun(seed, patience, max_epochs, clip=False)[0]},
             hint="per batch: zero_grad, loss, backward, clip, step; then one validation loss per epoch.")
         ran_out = len(want[0]) == max_epochs
-        same_array("the final parameters", params, want[1], rtol=1e-4, atol=1e-6, mistakes={
+        same_array("the final parameters", params, want[1], rtol=1e-4, atol=1e-6, mistakes=lambda: {
             ("The model keeps the parameters of the last epoch although training ran to max_epochs: restore the best "
              "ones in every case, not only when stopping early." if ran_out else
              "The model keeps the parameters of the last epoch: load the best ones back, from a copy.deepcopy of "
-             "state_dict() taken at the best epoch."): last})
+             "state_dict() taken at the best epoch."): _rerun(seed, patience, max_epochs, restore_best=False)[1]})
     return check
 
 

@@ -27,7 +27,9 @@ A probe file defines ``HIDDEN = {grade id: what it checks}`` and ``probes(rng)``
 """
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib
 import json
 import os
 import runpy
@@ -193,9 +195,9 @@ def hidden_tests(assignment: str) -> dict[str, str]:
     return dict(spec(assignment).get("HIDDEN", {}))
 
 
-def make_probes(assignment: str, source: nbformat.NotebookNode, seed: int) -> dict[str, Probe]:
-    """The probes of ``assignment`` for ``seed`` (none if it has no probe file), with the expected
-    results computed by the instructor's solution in a separate process."""
+def draw_probes(assignment: str, source: nbformat.NotebookNode, seed: int) -> dict[str, Probe]:
+    """The probes of ``assignment`` for ``seed`` (none if it has no probe file): their calls on
+    the grader's inputs, without the expected results yet (see :func:`fill_expected`)."""
     if "probes" not in spec(assignment):
         return {}
     drawn = spec(assignment)["probes"](np.random.default_rng(seed))
@@ -206,13 +208,43 @@ def make_probes(assignment: str, source: nbformat.NotebookNode, seed: int) -> di
     unknown = (set(probes) | set(hidden_tests(assignment))) - test_ids
     if unknown:
         raise ValueError(f"{spec_path(assignment).name} probes unknown test cells: {sorted(unknown)}")
+    return probes
+
+
+def fill_expected(source: nbformat.NotebookNode, probes: dict[str, Probe]) -> None:
+    """Compute every probe's expected results with the instructor's solution, in a separate process."""
+    if not probes:
+        return
     outputs = run_reference(source, list(probes.values()))
     for probe in probes.values():
         probe.expected = json.loads(outputs[probe.filename])
         failed = [r["error"] for r in probe.expected if "error" in r]
         if failed or len(probe.expected) != len(probe.calls):
             raise RuntimeError(f"the instructor's solution fails probe {probe.grade_id}: {failed[:1]}")
+
+
+def make_probes(assignment: str, source: nbformat.NotebookNode, seed: int) -> dict[str, Probe]:
+    """The probes of ``assignment`` for ``seed``, with the expected results filled in."""
+    probes = draw_probes(assignment, source, seed)
+    fill_expected(source, probes)
     return probes
+
+
+def judge_imports(assignment: str) -> list[str]:
+    """Modules the probe file imports inside its functions (its checks' own needs, such as torch),
+    which the first check would otherwise import while the grader waits."""
+    path = spec_path(assignment)
+    if not path.exists():
+        return []
+    names = set()
+    for function in ast.walk(ast.parse(path.read_text())):
+        if isinstance(function, (ast.FunctionDef, ast.Lambda)):
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module)
+    return sorted(names)
 
 
 def run_reference(source: nbformat.NotebookNode, probes: list[Probe], timeout: float = 600) -> dict[str, bytes]:
@@ -231,19 +263,46 @@ def run_reference(source: nbformat.NotebookNode, probes: list[Probe], timeout: f
         return {p.filename: (Path(folder) / p.filename).read_bytes() for p in probes}
 
 
-_cache: dict[tuple[str, int], dict[str, Probe]] = {}
-_locks: dict[tuple[str, int], threading.Lock] = {}
+class ProbeSet:
+    """The probes of one submission, ready to go into its notebook at once; the work the grader
+    does for them on its own side (the instructor's expected results, the checks' imports) runs
+    in a background thread while the student's kernel runs, and :meth:`ready` waits for it.
+
+    A grade costs the longer of the two, not their sum: for assignments whose reference solution
+    trains a model, or whose checks import torch, that was most of the grader's overhead."""
+
+    def __init__(self, assignment: str, source: nbformat.NotebookNode, seed: int):
+        self.probes = draw_probes(assignment, source, seed)
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._prepare, args=(assignment, source), daemon=True)
+        self._thread.start()
+
+    def _prepare(self, assignment: str, source: nbformat.NotebookNode) -> None:
+        try:
+            fill_expected(source, self.probes)
+            for module in judge_imports(assignment) if self.probes else ():
+                importlib.import_module(module)
+        except BaseException as err:  # handed to whoever waits for it in ready()
+            self._failure = err
+
+    def ready(self) -> dict[str, Probe]:
+        """The probes with their expected results; raises what preparing them raised."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        return self.probes
+
+
+_cache: dict[tuple[str, int], ProbeSet] = {}
 _lock = threading.Lock()
 
 
-def probes_for(assignment: str, source: nbformat.NotebookNode, seed: int) -> dict[str, Probe]:
-    """The probes of ``assignment`` for ``seed``, computed once per process (threads share them)."""
+def probes_for(assignment: str, source: nbformat.NotebookNode, seed: int) -> ProbeSet:
+    """The probe set of ``assignment`` for ``seed``, prepared once per process (threads share it)."""
     key = (assignment, seed)
     with _lock:
-        lock = _locks.setdefault(key, threading.Lock())
-    with lock:
         if key not in _cache:
             if len(_cache) > 64:
                 _cache.clear()
-            _cache[key] = make_probes(assignment, source, seed)
+            _cache[key] = ProbeSet(assignment, source, seed)
         return _cache[key]

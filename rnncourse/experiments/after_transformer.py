@@ -82,7 +82,7 @@ class _Residual(nn.Module):
 class TokenModel(nn.Module):
     """Embedding -> a causal sequence body -> a linear read-out at every step; (L, B) -> (L, B, classes)."""
 
-    def __init__(self, kind: str, vocab: int, n_classes: int, E: int = 64, layers: int = 2, max_len: int = 512):
+    def __init__(self, kind: str, vocab: int, n_classes: int, E: int = 32, layers: int = 2, max_len: int = 512):
         super().__init__()
         self.kind = kind
         self.embed = nn.Embedding(vocab, E)
@@ -118,13 +118,18 @@ class TokenModel(nn.Module):
 
 MODEL_KINDS = ("tanh RNN", "LSTM", "minGRU", "selective SSM", "Transformer")
 
+# Small enough that all five models train on both tasks, two seeds each, in well under a minute of
+# one CPU thread, and still far apart: the settings are in ``settings`` for the text to quote.
 TASKS = {
-    "selective copying": dict(
-        make=lambda n, rng: selective_copying(n, T=32, n_data=4, n_symbols=8, rng=rng), vocab=10, classes=8),
-    "associative recall": dict(
-        make=lambda n, rng: associative_recall(n, n_pairs=8, n_queries=4, n_keys=16, n_values=16, rng=rng),
-        vocab=32, classes=16),
+    "selective copying": dict(settings=dict(T=16, n_data=3, n_symbols=8), vocab=10, classes=8),
+    "associative recall": dict(settings=dict(n_pairs=4, n_queries=2, n_keys=8, n_values=8), vocab=16, classes=8),
 }
+MAKERS = {"selective copying": selective_copying, "associative recall": associative_recall}
+
+
+def make_batch(task: str, n: int, rng: np.random.Generator):
+    """(tokens, targets) of ``n`` fresh sequences of ``task``, each (L, n)."""
+    return MAKERS[task](n, **TASKS[task]["settings"], rng=rng)
 
 
 def accuracy(model, tokens, targets) -> float:
@@ -135,7 +140,7 @@ def accuracy(model, tokens, targets) -> float:
     return float((predicted[answer] == targets[answer]).float().mean())
 
 
-def train_on_task(kind: str, task: str, steps: int = 300, batch: int = 32, lr: float = 3e-3, seed: int = 0,
+def train_on_task(kind: str, task: str, steps: int = 250, batch: int = 32, lr: float = 5e-3, seed: int = 0,
                   n_test: int = 500, device="cpu"):
     """Train one model on fresh batches of the task; return test accuracy and training seconds."""
     spec = TASKS[task]
@@ -145,17 +150,17 @@ def train_on_task(kind: str, task: str, steps: int = 300, batch: int = 32, lr: f
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     start = time.perf_counter()
     for _ in range(steps):
-        tokens, targets = (torch.as_tensor(a, device=device) for a in spec["make"](batch, rng))
+        tokens, targets = (torch.as_tensor(a, device=device) for a in make_batch(task, batch, rng))
         loss = nn.functional.cross_entropy(model(tokens).flatten(0, 1), targets.flatten(), ignore_index=IGNORE)
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
     seconds = time.perf_counter() - start
-    tokens, targets = (torch.as_tensor(a, device=device) for a in spec["make"](n_test, np.random.default_rng(10_000 + seed)))
+    tokens, targets = (torch.as_tensor(a, device=device) for a in make_batch(task, n_test, np.random.default_rng(10_000 + seed)))
     return {"model": kind, "task": task, "seed": seed, "accuracy": accuracy(model, tokens, targets),
             "train_seconds": seconds, "parameters": sum(p.numel() for p in model.parameters())}
 
 
-def compare_on_task(task: str, kinds=MODEL_KINDS, seeds=(0,), **kwargs):
+def compare_on_task(task: str, kinds=MODEL_KINDS, seeds=(0, 1), **kwargs):
     """Every model kind on one task, for each seed: a list of ``train_on_task`` records."""
     return [train_on_task(kind, task, seed=seed, **kwargs) for kind in kinds for seed in seeds]
