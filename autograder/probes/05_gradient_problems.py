@@ -9,6 +9,7 @@ import numpy as np
 
 from autograder.probes import Call
 from autograder.probes.judge import array_check, fields, same_array
+from rnncourse.grading.clipping import norm_mistakes
 
 HIDDEN = {
     "test_global_norm_hidden": "global_norm on random lists of arrays of different shapes.",
@@ -24,16 +25,6 @@ RADIUS = array_check("the spectral radius", lambda W: {
     "You returned the largest singular value; use the largest |eigenvalue|.": np.linalg.norm(W, 2)})
 NORMS = array_check("jacobian_norms", hint="dh_T/dh_k = J_T ... J_{k+1} with J_t = diag(1 - h_t^2) W_hh; "
                                             "norms[T] is the norm of I.")
-
-
-def norm_mistakes(grads, max_norm) -> dict:
-    """Wrong global norms: the arrays' norms added, the square root left out, the norm after clipping."""
-    total = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
-    return {"You added the norms of the arrays; take one square root of the total sum of squares.":
-                sum(np.linalg.norm(g) for g in grads),
-            "You returned the sum of squares; take the square root.": total ** 2,
-            "You returned the norm after clipping; return the norm of the gradients before clipping.":
-                total * min(1.0, max_norm / (total + 1e-6))}
 
 
 def _clipped(got, want, args):

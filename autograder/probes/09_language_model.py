@@ -54,7 +54,9 @@ def _generated(got, want, args):
     got, want = [int(i) for i in got], [int(i) for i in want]
     stateless = reference_generate(_step_function(model), start, stop, tau, np.random.default_rng(rng.seed), max_len,
                                    carry_state=False)
-    if got != want and got == stateless:
+    # Only greedy decoding runs none of the student's other functions: there, and only there, matching the
+    # stateless run is sure to mean the state was dropped (with sampling, a wrong component can match it too).
+    if tau == 0 and got != want and got == stateless:
         raise Feedback("generate does not carry the state: pass the state returned by step() into the next call.")
     if got != want:
         first = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))

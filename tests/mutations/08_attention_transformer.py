@@ -5,7 +5,7 @@ MUTANTS = [
     edit("attention_weights", "no_mask", "scores = np.where(padded, -np.inf, scores)", "pass", "named:padded steps received attention"),
     edit("attention_weights", "mask_with_zero", "np.where(padded, -np.inf, scores)", "np.where(padded, 0.0, scores)",
          "named:a score of 0 is not 'nothing'"),
-    edit("attention_weights", "mask_after_softmax", ("scores = np.where(padded, -np.inf, scores)\n", "return weights / weights.sum(axis=1, keepdims=True)"),
+    edit("attention_weights", "mask_after_softmax", ("    scores = np.where(padded, -np.inf, scores)\n", "return weights / weights.sum(axis=1, keepdims=True)"),
          ("", "return np.where(padded, 0.0, weights / weights.sum(axis=1, keepdims=True))"), "named:zeroed the padded weights after the softmax"),
     edit("attention_weights", "softmax_over_batch", "weights / weights.sum(axis=1, keepdims=True)", "weights / weights.sum(axis=0, keepdims=True)"),
     edit("attention_weights", "mask_off_by_one", ">= np.asarray(lengths)[:, None]", "> np.asarray(lengths)[:, None]"),

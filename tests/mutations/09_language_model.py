@@ -12,7 +12,8 @@ MUTANTS = [
     edit("sample_index", "argmax", "index = (cdf <= u[:, None]).sum(axis=1)", "index = probs.argmax(axis=1)",
          "named:argmax"),
     edit("sample_index", "one_u_for_all_rows", "u = rng.random(probs.shape[0])", "u = np.full(probs.shape[0], rng.random())"),
-    edit("sample_index", "strict_inequality", "(cdf <= u[:, None])", "(cdf < u[:, None])"),
+    # (cdf < u) for (cdf <= u) is no mistake: the two differ only when u equals a cumulative sum exactly, an
+    # event of probability zero for u uniform on [0, 1).
     edit("sample_index", "off_by_one", "return np.minimum(index, probs.shape[1] - 1)", "return np.minimum(index + 1, probs.shape[1] - 1)"),
     edit("sample_index", "u_per_entry", "u = rng.random(probs.shape[0])", "u = rng.random(probs.shape[::-1])[0]"),
     edit("generate", "state_not_carried", "logits, state = step(current, state)", "logits, _ = step(current, state)",

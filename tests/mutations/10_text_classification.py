@@ -11,7 +11,9 @@ MUTANTS = [
     edit("final_states", "directions_swapped", "torch.cat([h_n[-2], h_n[-1]], dim=-1)", "torch.cat([h_n[-1], h_n[-2]], dim=-1)",
          "named:wrong order"),
     edit("final_states", "bidirectional_last_only", "return torch.cat([h_n[-2], h_n[-1]], dim=-1)", "return h_n[-1]"),
-    edit("final_states", "first_layer", "return h_n[-1]", "return h_n[0]"),
+    # h_n[0] for h_n[-1] is no mistake here: final_states receives a one-layer network, whose h_n has one entry.
+    edit("final_states", "output_at_last_padded_step", "_, state = rnn(packed)\n", "out, state = rnn(embedded)\n    state = out[-1:]\n",
+         "named:did not pack the batch"),
     edit("final_states", "cell_state", "h_n = state[0] if isinstance(state, tuple) else state",
          "h_n = state[1] if isinstance(state, tuple) else state"),
     edit("classify", "logits", "return torch.softmax(out(u), dim=-1)", "return out(u)", "named:apply the softmax"),

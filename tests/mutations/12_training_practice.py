@@ -5,7 +5,8 @@ LOOP_END = "        if should_stop(history, patience):\n            break\n    i
 
 MUTANTS = [
     edit("clip_grad_norm", "iterates_parameters_twice", "for g in grads:\n            g.mul_(",
-         "for p in parameters:\n            p.grad.mul_(", "named:one-pass generator"),
+         "for p in parameters:\n            p.grad.mul_(", "named:one-pass generator",
+         also=("without clipping",)),      # the training loop then clips nothing: true as well
     edit("clip_grad_norm", "per_tensor", "g.mul_(max_norm / (norm + 1e-6))",
          "g.mul_(min(1.0, max_norm / (float(g.norm()) + 1e-6)))", "named:clipped on its own"),
     edit("clip_grad_norm", "always_scales", "if norm > max_norm:", "if True:", "named:already below max_norm"),
@@ -19,9 +20,11 @@ MUTANTS = [
     edit("should_stop", "too_early", "if len(val_losses) <= patience:", "if len(val_losses) < patience:"),
     edit("should_stop", "strict_comparison", ">= min(val_losses[:-patience])", "> min(val_losses[:-patience])"),
     edit("should_stop", "compares_with_last", "min(val_losses[:-patience])", "val_losses[-patience - 1]"),
-    edit("should_stop", "patience_off_by_one", "min(val_losses[-patience:])", "min(val_losses[-patience - 1:])"),
+    # min(val_losses[-patience - 1:]) for min(val_losses[-patience:]) is no mistake: the extra loss is also among
+    # the earlier ones, so it can only lower the left side to their minimum, and the comparison gives the same answer.
+    edit("should_stop", "patience_off_by_one", "if len(val_losses) <= patience:", "if len(val_losses) <= patience + 1:"),
     edit("train_with_early_stopping", "no_clipping", "            clip_grad_norm(model.parameters(), max_norm)\n", "",
-         "named:without clipping"),
+         "named:without clipping", also=("clip the gradients after backward() and before optimizer.step()",)),
     edit("train_with_early_stopping", "restores_only_when_stopping", LOOP_END,
          "        if should_stop(history, patience):\n            model.load_state_dict(best_state)\n            break\n",
          "named:restore the best ones in every case"),
@@ -32,6 +35,7 @@ MUTANTS = [
     edit("train_with_early_stopping", "no_zero_grad", "            optimizer.zero_grad()\n", ""),
     edit("train_with_early_stopping", "clip_after_step",
          "            clip_grad_norm(model.parameters(), max_norm)\n            optimizer.step()\n",
-         "            optimizer.step()\n            clip_grad_norm(model.parameters(), max_norm)\n", "named:without clipping"),
+         "            optimizer.step()\n            clip_grad_norm(model.parameters(), max_norm)\n", "named:without clipping",
+         also=("clip the gradients after backward() and before optimizer.step()",)),
     edit("train_with_early_stopping", "one_batch_per_epoch", "for X, y in train_batches:", "for X, y in train_batches[:1]:"),
 ]

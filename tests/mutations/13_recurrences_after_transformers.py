@@ -22,7 +22,8 @@ MUTANTS = [
     edit("min_gru_parallel", "step_by_one", "a, k = a_new, 2 * k", "a, k = a_new, k + 1"),
     edit("min_gru_parallel_torch", "h0_not_folded", "b = torch.cat([a[:1] * h0 + b[:1], b[1:]])", "pass", "named:ignore h0"),
     edit("min_gru_parallel_torch", "new_tensor_on_cpu", "a, b = 1 - z, z *", "a, b = torch.ones(z.shape, dtype=torch.float64) - z, z *",
-         "named:meta device"),
+         "named:meta device",
+         also=("take the dtype from the inputs",)),      # it also fixes float64: true as well
     edit("min_gru_parallel_torch", "g_slip", "pre + 0.5", "pre"),
     edit("min_gru_parallel_torch", "scan_operands_swapped", "a[k:] * b[:-k] + b[k:]", "a[:-k] * b[k:] + b[:-k]"),
 ]

@@ -116,6 +116,10 @@ GENERIC = [re.compile(p) for p in (
     r"^Timeout|time limit",
     r" holds integers| has different values",
     r"matches more than one classic mistake",
+    r" differs from step \d+ on ",
+    r"the frequencies were ",
+    r"draws was the most likely index: the draws should vary",
+    r"symbol with probability 0 was drawn",
 )]
 PREFIX = re.compile(r"^the grader called .*? on its own inputs: ")
 
