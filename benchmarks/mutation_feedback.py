@@ -10,11 +10,13 @@ where), ``misleading`` (it names another cause) or ``undetected`` (full marks).
 
 Targets: no undetected mutant but the proven-equivalent ones (``EQUIVALENT``), no misleading
 one, and at least 80% of the listed classic mistakes named. Writes
-benchmarks/results/mutation_feedback.json and .md.
+benchmarks/results/mutation_feedback.json and .md; a run with ``--assignments`` replaces only those
+assignments' rows (each row keeps the date and command of the run that made it).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
@@ -24,20 +26,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from benchmarks.common import command, machine, machine_markdown, now, write_results  # noqa: E402
+from benchmarks.common import RESULTS, command, machine, machine_markdown, now, write_results  # noqa: E402
 from mutations import CLASSES, assignments, expected_class, grade, mutants  # noqa: E402
 from mutations.operators import EQUIVALENT, all_generated  # noqa: E402
 
 
-def summarise(graded) -> dict:
+def summarise(graded, when: str, how: str) -> dict:
+    """One row per assignment: the counts by class, and each mutant's class and messages."""
     rows = {}
     for assignment in sorted({g.mutant.assignment for g in graded}):
         mine = [g for g in graded if g.mutant.assignment == assignment]
         listed = [g for g in mine if g.mutant.listed]
         generic_ops = [g for g in mine if not g.mutant.listed]
         rows[assignment] = {
+            "date": when, "command": how,
             "listed": dict(Counter(g.cls for g in listed)),
             "listed_total": len(listed),
+            "listed_named": sum(g.cls == "named" for g in listed),
             "listed_named_percent": round(100 * sum(g.cls == "named" for g in listed) / max(len(listed), 1), 1),
             "listed_as_expected": sum(expected_class(g.mutant, g.cls) for g in listed),
             "generated": dict(Counter(g.cls for g in generic_ops)),
@@ -45,35 +50,47 @@ def summarise(graded) -> dict:
             "undetected_not_equivalent": [g.mutant.key for g in mine
                                           if g.cls == "undetected" and g.mutant.key not in EQUIVALENT],
             "misleading": [g.mutant.key for g in mine if g.cls == "misleading"],
+            "equivalent": {g.mutant.key: EQUIVALENT[g.mutant.key] for g in mine if g.mutant.key in EQUIVALENT},
+            "mutants": {g.mutant.key: {"class": g.cls, "expect": g.mutant.expect, "score": g.score,
+                                       "max_score": g.max_score, "messages": g.messages} for g in mine},
         }
     return rows
 
 
+def totals(rows: dict) -> dict:
+    listed = sum(r["listed_total"] for r in rows.values())
+    named = sum(r["listed_named"] for r in rows.values())
+    return {"listed": listed, "listed_named": named, "listed_named_percent": round(100 * named / max(listed, 1), 1),
+            "misleading": sum(len(r["misleading"]) for r in rows.values()),
+            "undetected_not_equivalent": sum(len(r["undetected_not_equivalent"]) for r in rows.values()),
+            "mutants": sum(len(r["mutants"]) for r in rows.values())}
+
+
 def markdown(data: dict) -> str:
+    t = data["totals"]
     lines = ["# Feedback on one-mistake submissions (mutation corpus)", "", machine_markdown(data), "",
-             f"{data['mutants']} mutants graded in {data['seconds']:.0f} s with {data['workers']} workers "
-             f"({data['generated_per_function']} generated per function at most).", "",
-             "| assignment | listed | named | generic | misleading | undetected | % listed named | generated: named / generic / misleading / undetected |",
-             "|---|---|---|---|---|---|---|---|"]
-    for a, row in data["assignments"].items():
+             f"{t['mutants']} mutants in all; the last run graded {data['graded']} in {data['seconds']:.0f} s with "
+             f"{data['workers']} workers ({data['generated_per_function']} generated mutants per function at most). "
+             "Each assignment's row comes from the run named in its date column.", "",
+             "| assignment | listed | named | generic | misleading | undetected | % listed named | "
+             "generated: named / generic / misleading / undetected | date |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for a, row in sorted(data["assignments"].items()):
         l, g = row["listed"], row["generated"]
         lines.append(f"| {a} | {row['listed_total']} | " + " | ".join(str(l.get(c, 0)) for c in CLASSES)
-                     + f" | {row['listed_named_percent']} | " + " / ".join(str(g.get(c, 0)) for c in CLASSES) + " |")
-    t = data["totals"]
+                     + f" | {row['listed_named_percent']} | " + " / ".join(str(g.get(c, 0)) for c in CLASSES)
+                     + f" | {row['date']} |")
     lines += ["", f"Listed classic mistakes named: {t['listed_named']} of {t['listed']} ({t['listed_named_percent']}%); "
-              f"misleading: {t['misleading']}; undetected and not proven equivalent: {t['undetected_not_equivalent']}.", ""]
-    problems = [(k, a) for a, row in data["assignments"].items() for k in ("misleading", "undetected_not_equivalent")
-                for _ in row[k]]
-    if problems:
-        lines += ["Mutants off target:", ""]
-        for a, row in data["assignments"].items():
-            for key in row["misleading"]:
-                lines.append(f"- misleading: `{key}`: {data['messages'][key][:300]}")
-            for key in row["undetected_not_equivalent"]:
-                lines.append(f"- undetected: `{key}`")
-    if data["equivalent"]:
+              f"misleading: {t['misleading']}; undetected and not proven equivalent: {t['undetected_not_equivalent']}."]
+    off = [(kind, key, row["mutants"][key]) for row in data["assignments"].values()
+           for kind in ("misleading", "undetected_not_equivalent") for key in row[kind]]
+    if off:
+        lines += ["", "Mutants off target:", ""]
+        lines += [f"- {kind.split('_')[0]}: `{key}`: {' | '.join(m['messages'])[:400]}" for kind, key, m in off]
+    equivalent = {k: v for row in data["assignments"].values() for k, v in row["equivalent"].items()}
+    if equivalent:
         lines += ["", "Proven-equivalent generated mutants (full marks by right):", ""]
-        lines += [f"- `{k}`: {why}" for k, why in data["equivalent"].items()]
+        lines += [f"- `{k}`: {why}" for k, why in equivalent.items()]
     return "\n".join(lines)
 
 
@@ -84,6 +101,7 @@ def main() -> None:
     parser.add_argument("--assignments", nargs="*", default=None)
     parser.add_argument("--out", type=Path, default=None, help="results folder (default benchmarks/results)")
     args = parser.parse_args()
+    how = command()      # now: loading the probe files later changes sys.argv[0]
     chosen = args.assignments or assignments()
     items = [m for a in chosen for m in mutants(a)]
     if args.generated:
@@ -97,21 +115,13 @@ def main() -> None:
 
     graded = grade(items, workers=args.workers, progress=report)
     seconds = time.perf_counter() - start
-    rows = summarise(graded)
-    listed = [g for g in graded if g.mutant.listed]
-    named = sum(g.cls == "named" for g in listed)
-    data = {
-        "command": command(), "machine": machine(), "date": now(), "workers": args.workers,
-        "generated_per_function": args.generated, "mutants": len(graded), "seconds": round(seconds, 1),
-        "totals": {"listed": len(listed), "listed_named": named,
-                   "listed_named_percent": round(100 * named / max(len(listed), 1), 1),
-                   "misleading": sum(g.cls == "misleading" for g in graded),
-                   "undetected_not_equivalent": sum(len(r["undetected_not_equivalent"]) for r in rows.values())},
-        "assignments": rows,
-        "equivalent": {g.mutant.key: EQUIVALENT[g.mutant.key] for g in graded if g.mutant.key in EQUIVALENT},
-        "messages": {g.mutant.key: " | ".join(g.messages) for g in graded},
-        "classes": {g.mutant.key: g.cls for g in graded},
-    }
+    rows = summarise(graded, now(), how)
+    old = RESULTS / "mutation_feedback.json"
+    if args.out is None and args.assignments and old.exists():     # a partial run updates its assignments' rows
+        rows = {**json.loads(old.read_text())["assignments"], **rows}
+    data = {"command": how, "machine": machine(), "date": now(), "workers": args.workers,
+            "generated_per_function": args.generated, "graded": len(graded), "seconds": round(seconds, 1),
+            "totals": totals(rows), "assignments": rows}
     json_path, md_path = write_results("mutation_feedback", data, markdown(data), args.out)
     print(md_path.read_text())
 

@@ -39,7 +39,10 @@ FACTOR_MIN_ENTRIES = 4
 
 
 class Feedback(AssertionError):
-    """A failed check. Its message is written for the student."""
+    """A failed check. Its message is written for the student; ``names_cause`` is true when it names
+    the classic mistake that gives exactly these numbers (not only what differs)."""
+
+    names_cause = False
 
     def _render_traceback_(self) -> list[str]:
         """What IPython shows for this error: the name in red and the message, no frames."""
@@ -110,7 +113,9 @@ def check_array(
         return
     matched = _matching_mistakes(value, mistakes, rtol, atol)   # a known mistake may also change the shape
     if len(matched) == 1:
-        raise Feedback(f"{name} is wrong. {matched[0]}")
+        named = Feedback(f"{name} is wrong. {matched[0]}")
+        named.names_cause = True
+        raise named
     if value.shape != want.shape:
         text = _shape_message(name, value.shape, want.shape)
     elif not np.all(np.isfinite(value)):
