@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from benchmarks.common import RESULTS, command, machine, machine_markdown, now, write_results  # noqa: E402
-from mutations import CLASSES, assignments, expected_class, grade, mutants  # noqa: E402
+from mutations import CLASSES, assignments, classify_messages, expected_class, grade, mutants  # noqa: E402
 from mutations.operators import EQUIVALENT, all_generated  # noqa: E402
 
 
@@ -71,7 +71,9 @@ def markdown(data: dict) -> str:
     lines = ["# Feedback on one-mistake submissions (mutation corpus)", "", machine_markdown(data), "",
              f"{t['mutants']} mutants in all; the last run graded {data['graded']} in {data['seconds']:.0f} s with "
              f"{data['workers']} workers ({data['generated_per_function']} generated mutants per function at most). "
-             "Each assignment's row comes from the run named in its date column.", "",
+             "Each assignment's row comes from the run named in its date column."
+             + (f" Classes recomputed from the recorded feedback with the corpus's current expectations "
+                f"(nothing regraded): {data['reclassified']}." if data.get("reclassified") else ""), "",
              "| assignment | listed | named | generic | misleading | undetected | % listed named | "
              "generated: named / generic / misleading / undetected | date |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -94,14 +96,47 @@ def markdown(data: dict) -> str:
     return "\n".join(lines)
 
 
+def reclassify(how: str) -> None:
+    """Class every recorded mutant again from its recorded messages (after a corrected expectation);
+    each row says so. The feedback itself is not regraded."""
+    path = RESULTS / "mutation_feedback.json"
+    data = json.loads(path.read_text())
+    corpus = {m.key: m for a in assignments() for m in mutants(a)}
+    for a, row in data["assignments"].items():
+        for key, record in row["mutants"].items():
+            if key in corpus:
+                record["expect"] = corpus[key].expect
+                record["class"] = classify_messages(corpus[key], record["messages"]) if record["score"] < record["max_score"] \
+                    else "undetected"
+        listed = [(k, r) for k, r in row["mutants"].items() if k in corpus]
+        row["listed"] = dict(Counter(r["class"] for _, r in listed))
+        row["listed_named"] = sum(r["class"] == "named" for _, r in listed)
+        row["listed_named_percent"] = round(100 * row["listed_named"] / max(len(listed), 1), 1)
+        row["listed_as_expected"] = sum(expected_class(corpus[k], r["class"]) for k, r in listed)
+        row["misleading"] = [k for k, r in row["mutants"].items() if r["class"] == "misleading"]
+        row["undetected_not_equivalent"] = [k for k, r in row["mutants"].items()
+                                            if r["class"] == "undetected" and k not in EQUIVALENT]
+        row["equivalent"] = {k: EQUIVALENT[k] for k in row["mutants"] if k in EQUIVALENT}
+        row["reclassified"] = f"{now()}: {how}"
+    data["totals"] = totals(data["assignments"])
+    data["reclassified"] = f"{now()}: {how}"
+    write_results("mutation_feedback", data, markdown(data))
+    print((RESULTS / "mutation_feedback.md").read_text())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--generated", type=int, default=4, help="generic-operator mutants per function (0: none)")
     parser.add_argument("--assignments", nargs="*", default=None)
     parser.add_argument("--out", type=Path, default=None, help="results folder (default benchmarks/results)")
+    parser.add_argument("--reclassify", action="store_true",
+                        help="grade nothing: class the recorded feedback again with the corpus's current expectations")
     args = parser.parse_args()
     how = command()      # now: loading the probe files later changes sys.argv[0]
+    if args.reclassify:
+        reclassify(how)
+        return
     chosen = args.assignments or assignments()
     items = [m for a in chosen for m in mutants(a)]
     if args.generated:

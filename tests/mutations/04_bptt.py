@@ -16,7 +16,7 @@ MUTANTS = [
     edit("jacobian_product", "no_slope", FACTOR, "J = W_hh @ J"),
     edit("truncated_rnn_backward", "no_truncation", "dh_next = np.zeros_like(dh_next)", "pass", "named:FULL BPTT"),
     edit("truncated_rnn_backward", "boundary_off_by_one", "if t > 0 and t % k == 0:", "if t > 0 and (t + 1) % k == 0:",
-         "named:one step too late or too early"),
+         "named:resets dh_next one step too"),
     edit("truncated_rnn_backward", "overwrite_not_accumulate", "grads[name] += step[name]", "grads[name] = step[name]",
          "named:holds only the contribution of step t = 0"),
     edit("truncated_rnn_backward", "dh_next_forgotten", "dh_next = step[\"dh_prev\"]", "dh_next = 0 * step[\"dh_prev\"]",

@@ -133,19 +133,23 @@ def claim(message: str) -> str:
 
 def classify(mutant: Mutant, result) -> tuple[str, list[str]]:
     """(class, the failed tests' messages) of a graded mutant."""
-    failed = [t for t in result.tests if not t.passed]
-    messages = [f"{t.grade_id}: {t.message}" for t in failed]
     if result.error:
         return "generic", [result.error]
-    if not failed:
-        return "undetected", messages
+    messages = [f"{t.grade_id}: {t.message}" for t in result.tests if not t.passed]
+    return classify_messages(mutant, messages), messages
+
+
+def classify_messages(mutant: Mutant, messages: list[str]) -> str:
+    """The class of a mutant whose failed tests said ``messages`` ("grade id: message"; none: full marks)."""
+    if not messages:
+        return "undetected"
+    texts = [m.split(": ", 1)[-1] for m in messages]
     accepted = [f.lower() for f in mutant.fragments]          # a fragment matches in any case
-    claims = [claim(t.message) for t in failed]
-    if any(c and not any(f in t.message.lower() for f in accepted) for c, t in zip(claims, failed)):
-        return "misleading", messages
-    if any(f in t.message.lower() for t in failed for f in accepted):
-        return "named", messages
-    return "generic", messages
+    if any(claim(t) and not any(f in t.lower() for f in accepted) for t in texts):
+        return "misleading"
+    if any(f in t.lower() for t in texts for f in accepted):
+        return "named"
+    return "generic"
 
 
 def expected_class(mutant: Mutant, got: str) -> bool:
