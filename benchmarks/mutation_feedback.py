@@ -45,16 +45,26 @@ def summarise(graded, when: str, how: str) -> dict:
             "listed_named": sum(g.cls == "named" for g in listed),
             "listed_named_percent": round(100 * sum(g.cls == "named" for g in listed) / max(len(listed), 1), 1),
             "listed_as_expected": sum(expected_class(g.mutant, g.cls) for g in listed),
-            "generated": dict(Counter(g.cls for g in generic_ops)),
+            # a generated mutant has no expected cause: a message that names one is listed for review, not counted
+            # as misleading (the listed mistakes are where a wrong cause is known to be wrong)
+            "generated": dict(Counter(_generated_class(g.cls) for g in generic_ops)),
             "generated_total": len(generic_ops),
             "undetected_not_equivalent": [g.mutant.key for g in mine
                                           if g.cls == "undetected" and g.mutant.key not in EQUIVALENT],
-            "misleading": [g.mutant.key for g in mine if g.cls == "misleading"],
+            "misleading": [g.mutant.key for g in listed if g.cls == "misleading"],
+            "generated_naming_a_cause": [g.mutant.key for g in generic_ops if g.cls == "misleading"],
             "equivalent": {g.mutant.key: EQUIVALENT[g.mutant.key] for g in mine if g.mutant.key in EQUIVALENT},
             "mutants": {g.mutant.key: {"class": g.cls, "expect": g.mutant.expect, "score": g.score,
                                        "max_score": g.max_score, "messages": g.messages} for g in mine},
         }
     return rows
+
+
+def _generated_class(cls: str) -> str:
+    return "names a cause" if cls == "misleading" else cls
+
+
+GENERATED_CLASSES = ("named", "generic", "names a cause", "undetected")
 
 
 def totals(rows: dict) -> dict:
@@ -75,12 +85,12 @@ def markdown(data: dict) -> str:
              + (f" Classes recomputed from the recorded feedback with the corpus's current expectations "
                 f"(nothing regraded): {data['reclassified']}." if data.get("reclassified") else ""), "",
              "| assignment | listed | named | generic | misleading | undetected | % listed named | "
-             "generated: named / generic / misleading / undetected | date |",
+             "generated: generic / names a cause / undetected | date |",
              "|---|---|---|---|---|---|---|---|---|"]
     for a, row in sorted(data["assignments"].items()):
         l, g = row["listed"], row["generated"]
         lines.append(f"| {a} | {row['listed_total']} | " + " | ".join(str(l.get(c, 0)) for c in CLASSES)
-                     + f" | {row['listed_named_percent']} | " + " / ".join(str(g.get(c, 0)) for c in CLASSES)
+                     + f" | {row['listed_named_percent']} | " + " / ".join(str(g.get(c, 0)) for c in GENERATED_CLASSES[1:])
                      + f" | {row['date']} |")
     lines += ["", f"Listed classic mistakes named: {t['listed_named']} of {t['listed']} ({t['listed_named_percent']}%); "
               f"misleading: {t['misleading']}; undetected and not proven equivalent: {t['undetected_not_equivalent']}."]
@@ -90,6 +100,11 @@ def markdown(data: dict) -> str:
         lines += ["", "Mutants off target:", ""]
         lines += [f"- {kind.split('_')[0]}: `{key}`: {' | '.join(m['messages'])[:400]}" for kind, key, m in off]
     equivalent = {k: v for row in data["assignments"].values() for k, v in row["equivalent"].items()}
+    review = [(key, row["mutants"][key]) for row in data["assignments"].values()
+              for key in row.get("generated_naming_a_cause", [])]
+    if review:
+        lines += ["", "Generated mutants whose feedback names a cause (no expected cause to compare with; read them):", ""]
+        lines += [f"- `{key}`: {' | '.join(m['messages'])[:300]}" for key, m in review]
     if equivalent:
         lines += ["", "Proven-equivalent generated mutants (full marks by right):", ""]
         lines += [f"- `{k}`: {why}" for k, why in equivalent.items()]
@@ -113,7 +128,10 @@ def reclassify(how: str) -> None:
         row["listed_named"] = sum(r["class"] == "named" for _, r in listed)
         row["listed_named_percent"] = round(100 * row["listed_named"] / max(len(listed), 1), 1)
         row["listed_as_expected"] = sum(expected_class(corpus[k], r["class"]) for k, r in listed)
-        row["misleading"] = [k for k, r in row["mutants"].items() if r["class"] == "misleading"]
+        row["misleading"] = [k for k, r in listed if r["class"] == "misleading"]
+        made = [(k, r) for k, r in row["mutants"].items() if k not in corpus]
+        row["generated"] = dict(Counter(_generated_class(r["class"]) for _, r in made))
+        row["generated_naming_a_cause"] = [k for k, r in made if r["class"] == "misleading"]
         row["undetected_not_equivalent"] = [k for k, r in row["mutants"].items()
                                             if r["class"] == "undetected" and k not in EQUIVALENT]
         row["equivalent"] = {k: EQUIVALENT[k] for k in row["mutants"] if k in EQUIVALENT}

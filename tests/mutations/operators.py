@@ -29,7 +29,11 @@ NON_COMMUTATIVE = (ast.Sub, ast.Div, ast.MatMult, ast.Pow, ast.FloorDiv, ast.Mod
 COMPARE = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
 
 # "<assignment>:<function>:<operator id>": why the mutant computes the same function as the solution.
-EQUIVALENT: dict[str, str] = {}
+EQUIVALENT: dict[str, str] = {
+    "04_bptt:relative_error:swap@4.1": "||b - a|| = ||a - b||: the norm of a difference is symmetric.",
+    "07_deep_bidirectional:masked_rnn:plus_one@9.1": "W_hh.shape[1] = W_hh.shape[0] = H: W_hh is square.",
+    "07_deep_bidirectional:masked_rnn:plus_one@10.2": "W_hh.shape[1] = W_hh.shape[0] = H: W_hh is square.",
+}
 
 
 def _sites(tree: ast.AST):
