@@ -11,6 +11,7 @@
     python3 course.py lab --instructor     open the course in JupyterLab with formgrader
     python3 course.py collect ZIP --assignment NAME  place a platform's bulk download into autograder/submitted/
     python3 course.py grade [ARGS]         grade a class (autograder/submitted/<student>/<assignment>/)
+    python3 course.py rubric NAME          print the written questions of NAME with their model answers and rubrics
     python3 course.py dashboard            write the class dashboard autograder/reports/index.html (grade does it too)
     python3 course.py export --format canvas|moodle  the grades (automatic and manual) as the platform's import CSV
     python3 course.py release-student OUT  write what a class gets into OUT (no solutions, no hidden tests)
@@ -114,6 +115,7 @@ COMMANDS = {
     "exercises": (cmd_autograder("release"), "solutions"),
     "collect": (cmd_autograder("collect"), "solutions"),
     "grade": (cmd_autograder("grade"), "solutions"),
+    "rubric": (cmd_autograder("rubric"), "solutions"),
     "dashboard": (cmd_autograder("dashboard"), "solutions"),
     "export": (cmd_autograder("export"), "solutions"),
     "release-student": (cmd_autograder("release-student"), "solutions"),

@@ -2,8 +2,9 @@
 
 Every cell that is not a solution cell (instructions, set-up code, visible tests) comes from the
 source notebook, by position in the source. From the submission only the solution cells (matched
-by grade id) and any cells the student added after them are taken. So a deleted, edited or
-reordered test cell changes nothing: it is restored and flagged.
+by grade id) and any cells the student added after them are taken; a written answer (a markdown
+solution cell) is the student's text, never the source's model answer, and never runs. So a
+deleted, edited or reordered test cell changes nothing: it is restored and flagged.
 
 A hidden test's code never goes to the kernel, whatever its body: its cell is kept empty, as a
 place for the grader's probe cell (``autograder.probes`` decides it outside the kernel).
@@ -48,6 +49,7 @@ def assemble(source: nbformat.NotebookNode, released: nbformat.NotebookNode,
     released_tests = {grade_id(c): c.source for c in released.cells if is_test(c)}
     source_tests = {grade_id(c): c.source for c in source.cells if is_test(c)}
     solution_ids = {grade_id(c) for c in source.cells if is_solution(c)}
+    written_ids = {grade_id(c) for c in source.cells if is_solution(c) and c.cell_type != "code"}
     known_ids = {grade_id(c) for c in source.cells if grade_id(c)}
 
     # The student's answer for each solution cell, plus the cells they added after it.
@@ -57,7 +59,9 @@ def assemble(source: nbformat.NotebookNode, released: nbformat.NotebookNode,
     seen_tests: list[str] = []
     for cell in submission.cells:
         gid = grade_id(cell)
-        if gid in solution_ids and cell.cell_type == "code":
+        if gid in written_ids:                        # a written answer: the student's text, never run
+            answers.setdefault(gid, cell.source)
+        elif gid in solution_ids and cell.cell_type == "code":
             if gid in answers:
                 flags.append(f"solution cell {gid!r} appears twice; the first one is graded")
                 continue
@@ -97,6 +101,9 @@ def assemble(source: nbformat.NotebookNode, released: nbformat.NotebookNode,
                 cells += [_code(s, "answer") for s in extras.get(None, [])]
                 first_solution_done = True
             cells += [_code(s, "answer") for s in extras.get(gid, [])]
+        elif gid in written_ids:                      # the student's text, never the model answer
+            released_stub = next((c.source for c in released.cells if grade_id(c) == gid), "")
+            cells.append(nbformat.v4.new_markdown_cell(answers.get(gid, released_stub)))
         elif is_test(cell) and gid in hidden:
             test_cells[gid] = len(cells)
             cells.append(_code("", "hidden"))

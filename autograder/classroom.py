@@ -8,6 +8,9 @@ its own sandboxed process. ``shard=(i, n)`` grades only the students whose stabl
 shard i of n, so that several machines can share a class and one (PostgreSQL) gradebook.
 A submission is recorded in the gradebook only once its result and feedback files are written,
 so a run killed at any moment loses nothing: the next run grades what has no record.
+An assignment with manually graded cells also gets, per submission, the notebook formgrader shows
+for grading by hand (:mod:`.review`); the results returned carry the manual scores the gradebook
+holds, so the table and scores.csv show them.
 """
 from __future__ import annotations
 
@@ -20,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .gradebook import already_graded, disagreements, open_gradebook, record, register_assignment, schema_lock
+from .gradebook import already_graded, disagreements, open_gradebook, read_manual, record, register_assignment, schema_lock
 from .grading import NotebookResult, TestResult, grade_notebook, load_source
 from .probes.secret import assignment_version
-from .report import write_feedback
+from .report import result_points, write_feedback
+from .review import write_review
 from .sandbox import Limits
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$")
@@ -87,6 +91,7 @@ def _grade_job(job: Job, limits: Limits, hide: tuple[str, ...]) -> NotebookResul
             result.max_score = source.max_score
             result.version = assignment_version(job.assignment)
             result.tests = [TestResult(g, d, 0.0, p, h, "not graded: " + job.problem) for g, p, d, h in source.tests()]
+            result.manual = source.manual_results(None)
         except Exception:
             pass
         if job.path.is_file():
@@ -160,11 +165,16 @@ def grade_class(db_url: str = paths.DEFAULT_DB_URL, workers: int = 1, force: boo
                 result.graded_because = reasons[id(job)]
                 _save_result(result, _result_path(job, autograded))
                 write_feedback(result, feedback)
-                if result.tests:       # a submission of an unknown assignment has no cells to store
+                if result.manual and not job.problem:   # what formgrader shows for grading by hand
+                    write_review(load_source(job.assignment).released, job.path,
+                                 _result_path(job, autograded).with_name(f"{job.assignment}.ipynb"))
+                if result.tests or result.manual:   # a submission of an unknown assignment has no cells to store
                     record(gb, result)
+                    read_manual(gb, [result])
                 results.append(result)
-                log(f"  {job.student:<20} {job.assignment:<28} {result.score:g}/{result.max_score:g}"
+                log(f"  {job.student:<20} {job.assignment:<28} {result_points(result)}"
                     + (f"  ({result.error})" if result.error else "") + f"  [{result.graded_because}]")
+        read_manual(gb, results)         # the scores people gave the written answers, in formgrader
         for line in disagreements(gb, results):
             log(f"GRADEBOOK DISAGREES: {line}")
         return results

@@ -141,6 +141,8 @@ def cmd_lab(args) -> int:
     from . import lab
 
     if args.instructor:
+        print("course: written answers are graded in formgrader (Nbgrader > Formgrader > Manual Grading); "
+              "`python3 course.py rubric NAME` prints their model answers and rubrics")
         return lab.launch("instructor", paths.ROOT, args.extra, cwd=paths.ROOT)
     space = workspace.root(args.workspace)
     synced = workspace.sync(space)
@@ -194,6 +196,28 @@ def cmd_collect(args) -> int:
         return 2
     print(done.summary())
     return 1 if done.unmapped else 0
+
+
+def cmd_rubric(args) -> int:
+    """Print each written question of the assignments with its points, model answer and rubric."""
+    import nbformat
+
+    from .rubric import RubricError, format_rubrics, written_questions
+
+    status = 0
+    for name in args.names:
+        if name not in paths.assignments():
+            print(f"rubric: there is no assignment called {name!r} (known: {', '.join(paths.assignments())})",
+                  file=sys.stderr)
+            return 2
+        try:
+            questions = written_questions(nbformat.read(paths.source_notebook(name), as_version=4), name)
+        except RubricError as err:
+            print(f"rubric: solutions/{name} has written cells that do not follow the format:\n{err}", file=sys.stderr)
+            status = 1
+            continue
+        print(format_rubrics(name, questions) + "\n")
+    return status
 
 
 def cmd_export(args) -> int:
@@ -282,6 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--assignments", nargs="+", metavar="NAME", help="the assignments to export (default: all graded)")
     _add_database_options(export)
     export.set_defaults(func=cmd_export)
+
+    rubric = sub.add_parser("rubric", help="print the written questions' points, model answers and rubrics (instructor)")
+    rubric.add_argument("names", nargs="+", metavar="NAME", help="the assignments, e.g. 02_rnn_equations")
+    rubric.set_defaults(func=cmd_rubric)
 
     lab = sub.add_parser("lab", help="open your workspace in JupyterLab (other options go to JupyterLab)")
     lab.add_argument("--instructor", action="store_true", help="the instructor's lab: the course folder, formgrader")

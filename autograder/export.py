@@ -13,7 +13,8 @@ over the assignment. Who a student is on the platform comes from ``roster.csv`` 
              column per assignment, for Moodle's grade import from a CSV file
 
 A student with no submission of an assignment gets an empty cell (the platform leaves it as it
-is), never a zero; the export says who that is.
+is), never a zero; the export says who that is. A submission with a written answer not yet
+graded by hand is exported with the points it has so far, and the export names it.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class Grades:
     assignments: dict[str, float]                     # assignment -> maximum points
     scores: dict[tuple[str, str], float]              # (student, assignment) -> points
     students: list[str] = field(default_factory=list)
+    pending: set[tuple[str, str]] = field(default_factory=set)   # a cell still needs a manual grade
 
     def score(self, student: str, assignment: str) -> str:
         value = self.scores.get((student, assignment))
@@ -44,6 +46,8 @@ def read_grades(gb, assignments: list[str] | None = None) -> Grades:
     for assignment in wanted:
         for submission in assignment.submissions:
             grades.scores[submission.student.id, assignment.name] = float(submission.score)
+            if submission.needs_manual_grade:
+                grades.pending.add((submission.student.id, assignment.name))
     grades.students = sorted({student for student, _ in grades.scores})
     return grades
 
@@ -103,6 +107,8 @@ def missing(grades: Grades, roster: dict[str, dict[str, str]], fmt: str) -> list
     """Lines naming what the export leaves empty or out: no submission, no platform identity."""
     lines = [f"{student}: no graded submission of {a} (left empty)"
              for student in grades.students for a in grades.assignments if (student, a) not in grades.scores]
+    lines += [f"{student}: {a} has answers still to grade by hand in formgrader (exported as "
+              f"{grades.score(student, a)}, without them)" for student, a in sorted(grades.pending)]
     for student in grades.students:
         who = roster.get(student, {})
         if fmt == "canvas" and who.get("platform") != "canvas" and not who.get("canvas_id") and not who.get("sis_user_id"):

@@ -7,6 +7,12 @@ student's own test output) or the grader's. A hidden test is decided by the grad
 the kernel: its code never runs there, and its feedback is instructor-written text and numbers
 the grader computed. The probes' inputs are derived from the submission's SHA-256 and the course
 secret, so grading the same file twice gives the same score and the same feedback.
+
+A manually graded cell (nbgrader's: a graded answer cell, markdown or code, or a task) is no test:
+nothing of it runs as one, and its points are the MANUAL part of the grade, apart from the
+automatic ``score``/``max_score``. The grader only sees whether it was answered: an answer left as
+released scores 0 (nbgrader's "No response"); any other waits for a person (``points`` None,
+pending) until the gradebook holds the score given in formgrader (:mod:`autograder.gradebook`).
 """
 from __future__ import annotations
 
@@ -19,7 +25,8 @@ import nbformat
 
 from . import paths
 from .assemble import assemble
-from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_test, nbgrader_meta, read_submission
+from .notebook_io import (BadSubmission, first_line_docstring, grade_id, is_manual, is_solution, is_test, nbgrader_meta,
+                          read_submission)
 from .probes import Probe, hidden_tests, probes_for
 from .probes.secret import SecretMissing, assignment_version, probe_seed
 from .release import release_notebook
@@ -44,6 +51,16 @@ class TestResult:
 
 
 @dataclass
+class ManualResult:
+    """A manually graded cell of one submission: ``points`` None while a person has not graded it."""
+    grade_id: str
+    description: str
+    max_points: float
+    answered: bool = False
+    points: float | None = 0.0
+
+
+@dataclass
 class NotebookResult:
     student: str
     assignment: str
@@ -58,6 +75,25 @@ class NotebookResult:
     version: str = ""        # of the assignment it was graded against (autograder.probes.secret)
     seconds: float = 0.0
     graded_because: str = ""  # why this run graded it (a class run): new, changed, a new version, --force
+    manual: list[ManualResult] = field(default_factory=list)   # the cells graded by hand
+
+    @property
+    def manual_max(self) -> float:
+        return sum(m.max_points for m in self.manual)
+
+    @property
+    def manual_score(self) -> float | None:
+        """The manual points, or None while any manually graded cell waits for a person."""
+        return None if self.manual_pending else sum(m.points for m in self.manual)
+
+    @property
+    def manual_pending(self) -> bool:
+        return any(m.points is None for m in self.manual)
+
+    @property
+    def manual_given(self) -> float:
+        """The manual points given so far (pending cells count nothing)."""
+        return sum(m.points or 0.0 for m in self.manual)
 
     @property
     def run_key(self) -> str:
@@ -71,6 +107,7 @@ class NotebookResult:
     def from_dict(cls, data: dict) -> "NotebookResult":
         data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         data["tests"] = [TestResult(**t) for t in data.get("tests", [])]
+        data["manual"] = [ManualResult(**m) for m in data.get("manual", [])]
         return cls(**data)
 
 
@@ -92,6 +129,35 @@ class Source:
     @property
     def max_score(self) -> float:
         return sum(points for _, points, _, _ in self.tests())
+
+    def manual(self) -> list[tuple[str, float, str]]:
+        """(grade id, points, description) for every manually graded cell, in order; the
+        description is the first line of the question in the cell before it."""
+        found = []
+        for index, cell in enumerate(self.notebook.cells):
+            if is_manual(cell) and grade_id(cell):
+                before = self.notebook.cells[index - 1].source if index else ""
+                found.append((grade_id(cell), float(nbgrader_meta(cell).get("points", 0)), _first_line(before)))
+        return found
+
+    def manual_results(self, submission: nbformat.NotebookNode | None) -> list[ManualResult]:
+        """The manually graded cells of ``submission`` (None: not readable): an answer left as
+        released, or missing, scores 0; any other is pending; a task cell always waits."""
+        stubs = {grade_id(c): c.source.strip() for c in self.released.cells if is_solution(c)}
+        answers: dict[str, str] = {}
+        for cell in submission.cells if submission is not None else []:
+            answers.setdefault(grade_id(cell), cell.source.strip())
+        results = []
+        for gid, points, text in self.manual():
+            answered = gid not in stubs or answers.get(gid, "") not in ("", stubs[gid])
+            results.append(ManualResult(gid, text, points, answered, None if answered else 0.0))
+        return results
+
+
+def _first_line(markdown: str) -> str:
+    """The first line of text of a markdown cell, without heading marks or emphasis stars."""
+    line = next((l.strip() for l in markdown.splitlines() if l.strip()), "")
+    return line.lstrip("#").strip().replace("**", "")[:120]
 
 
 @lru_cache(maxsize=None)
@@ -181,10 +247,12 @@ def grade_notebook(path: Path, assignment: str, student: str = "you", limits: Li
     result.max_score = source.max_score
     result.tests = [TestResult(gid, text, 0.0, points, hidden, "not graded")
                     for gid, points, text, hidden in source.tests()]
+    result.manual = source.manual_results(None)
     try:
         result.version = assignment_version(assignment)
         result.sha256 = _sha256(path) if Path(path).is_file() else ""
         submission = read_submission(Path(path))
+        result.manual = source.manual_results(submission)
         _grade(result, source, submission, limits, hide, use_probes)
     except (BadSubmission, SecretMissing) as err:
         _not_graded(result, str(err))

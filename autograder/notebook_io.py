@@ -90,6 +90,13 @@ def is_solution(cell) -> bool:
     return bool(nbgrader_meta(cell).get("solution"))
 
 
+def is_manual(cell) -> bool:
+    """A cell nbgrader leaves to a person (formgrader): a graded answer (``grade`` and
+    ``solution``, markdown or code), any other graded markdown cell, or a task cell."""
+    meta = nbgrader_meta(cell)
+    return bool(meta.get("task")) or (bool(meta.get("grade")) and not is_test(cell))
+
+
 def first_line_docstring(source: str) -> str:
     """The first line of a test cell's docstring: what the test checks."""
     stripped = source.lstrip()

@@ -18,7 +18,7 @@ import nbformat
 
 from . import paths
 from .assemble import assemble
-from .grading import NotebookResult, TestResult, _message
+from .grading import NotebookResult, Source, TestResult, _message
 from .notebook_io import BadSubmission, first_line_docstring, grade_id, is_test, nbgrader_meta, read_submission
 from .sandbox import CellOutcome, Limits, run_notebook
 
@@ -62,6 +62,7 @@ def grade_visible(path: Path, assignment: str, limits: Limits = Limits()) -> Not
                                float(nbgrader_meta(c).get("points", 0)), False, "not graded")
                     for c in tests if not _is_hidden(c)]
     result.max_score = sum(t.max_points for t in result.tests)
+    result.manual = Source(assignment, released, released).manual_results(submission)   # graded by the instructor
 
     assembled = assemble(released, released, submission)
     result.flags = assembled.flags

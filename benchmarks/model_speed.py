@@ -5,10 +5,13 @@ Usage (the committed results came from the first line)::
     python benchmarks/model_speed.py                      # CPU, 1 thread, three sizes, ~5 min
     python benchmarks/model_speed.py --device cuda --no-numpy
     python benchmarks/model_speed.py --sizes small --repeats 2 --out /tmp/speed   # a quick look
+    python benchmarks/model_speed.py --models lstm gru --no-numpy --repeats 15  # the fused layers' targets
 
 Contenders: the ``torch.nn`` module, the teaching scratch module, the fast LSTM (input projection
 hoisted, autograd backward), the fused LSTM/GRU (:mod:`rnncourse.nn.fused`: hand-written
-backward, weight gradients as GEMMs after the loop), the NumPy reference, and "matmuls only",
+backward, weight gradients as GEMMs after the loop) with its time loop in C++ ("scratch fused",
+where the native loop compiles; the results record which loop ran) and in Python ("scratch
+fused, Python loop"), the NumPy reference, and "matmuls only",
 the matrix products alone. Targets: the fused LSTM and GRU at or below 1.0x ``nn.LSTM`` and
 ``nn.GRU`` at the default and large sizes on one CPU thread.
 
@@ -29,6 +32,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+from contextlib import nullcontext
 from pathlib import Path
 
 
@@ -57,7 +62,7 @@ from common import command, machine, machine_markdown, median, now, side_by_side
 
 from rnncourse.nn import GRU, LSTM, RNN  # noqa: E402
 from rnncourse.nn.fast_lstm import FastLSTM  # noqa: E402
-from rnncourse.nn.fused import FusedGRU, FusedLSTM  # noqa: E402
+from rnncourse.nn.fused import FusedGRU, FusedLSTM, native_status, use_native  # noqa: E402
 from rnncourse.numpy_ref import gru as np_gru, lstm as np_lstm, rnn as np_rnn  # noqa: E402
 
 SIZES = {  # name: (T, B, D, H)
@@ -68,8 +73,10 @@ SIZES = {  # name: (T, B, D, H)
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 TORCH_MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 SCRATCH = {"rnn": {"scratch": RNN},
-           "lstm": {"scratch": LSTM, "scratch fast": FastLSTM, "scratch fused": FusedLSTM},
-           "gru": {"scratch": GRU, "scratch fused": FusedGRU}}
+           "lstm": {"scratch": LSTM, "scratch fast": FastLSTM, "scratch fused": FusedLSTM,
+                    "scratch fused, Python loop": FusedLSTM},
+           "gru": {"scratch": GRU, "scratch fused": FusedGRU, "scratch fused, Python loop": FusedGRU}}
+PYTHON_LOOP = "scratch fused, Python loop"
 
 
 def flops(model: str, T: int, B: int, D: int, H: int) -> float:
@@ -85,12 +92,14 @@ def measure_peak(n: int, repeats: int, device: str, clock: str) -> float:
     return 2 * n ** 3 / median(times) / 1e9
 
 
-def torch_step(module: nn.Module, X: torch.Tensor):
+def torch_step(module: nn.Module, X: torch.Tensor, python_loop: bool = False):
+    """One forward and backward pass; ``python_loop`` runs a fused layer's time loops in Python."""
     def step():
         module.zero_grad(set_to_none=True)
         X.grad = None
-        out, _ = module(X)
-        out.sum().backward()
+        with use_native(False) if python_loop else nullcontext():
+            out, _ = module(X)
+            out.sum().backward()
     return step
 
 
@@ -174,7 +183,7 @@ def run_size(name: str, args, device: str) -> list[dict]:
             module.load_state_dict(reference.state_dict())
             contenders[label] = module
         X = torch.randn(T, B, D, device=device, requires_grad=True)
-        steps = {label: torch_step(m, X) for label, m in contenders.items()}
+        steps = {label: torch_step(m, X, python_loop=label == PYTHON_LOOP) for label, m in contenders.items()}
         if args.numpy and device == "cpu" and name in args.numpy_sizes:
             steps["numpy"] = numpy_step(model, reference, X)
         steps["matmuls only"] = matmuls_only_step(model, T, B, D, H, device)
@@ -204,6 +213,8 @@ def run_size(name: str, args, device: str) -> list[dict]:
 def markdown(data: dict) -> str:
     lines = ["# Model speed: forward + backward", "", machine_markdown(data), "",
              f"Load average at the start (1, 5, 15 min): {data['load_average_at_start']}.",
+             f"Time loop of the fused layers: {data['fused_loop']} (ready after {data['fused_loop_ready_s']:.1f} s "
+             "in this process: compiled, or loaded from the cache).",
              f"Threads: {data['threads']}; clock: {data['clock']}; repeats: {data['repeats']} interleaved rounds, medians; "
              "'x torch.nn' is the median over rounds of the ratio within a round.",
              f"Matmul peak (float32, {data['peak_size']}x{data['peak_size']}): {data['peak_gflops']:.1f} GFLOP/s.", "",
@@ -249,13 +260,18 @@ def main(argv=None) -> int:
     if device.startswith("cuda") and args.clock == "process":
         parser.error("--clock process cannot time GPU work; use --clock wall")
     load_at_start = [round(x, 2) for x in os.getloadavg()]
+    started = time.perf_counter()
+    fused_loop = native_status()  # compiles the native loop here, not inside a timed round
+    fused_loop_ready_s = time.perf_counter() - started
+    print(f"fused layers' time loop: {fused_loop} ({fused_loop_ready_s:.1f} s)", flush=True)
     args.peak_gflops = measure_peak(args.peak_size, max(3, args.repeats), device, args.clock)
     print(f"matmul peak: {args.peak_gflops:.1f} GFLOP/s", flush=True)
     args.gemm_rows = []
     rows = [row for size in args.sizes for row in run_size(size, args, device)]
     synchronize(device)
     data = {"benchmark": "model_speed", "command": command(), "date": now(), "machine": machine(device),
-            "load_average_at_start": load_at_start, "threads": args.threads, "clock": args.clock, "repeats": args.repeats, "dtype": "float32",
+            "load_average_at_start": load_at_start, "fused_loop": fused_loop,
+            "fused_loop_ready_s": round(fused_loop_ready_s, 2), "threads": args.threads, "clock": args.clock, "repeats": args.repeats, "dtype": "float32",
             "peak_size": args.peak_size, "peak_gflops": round(args.peak_gflops, 2), "rows": rows,
             "weight_gradient_gemm": args.gemm_rows}
     name = "model_speed" if device == "cpu" else f"model_speed_{device.split(':')[0]}"

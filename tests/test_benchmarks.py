@@ -41,9 +41,10 @@ def test_model_speed_tiny(tmp_path):
     implementations = {(r["model"], r["implementation"]) for r in rows}
     assert implementations == {("rnn", "torch.nn"), ("rnn", "scratch"), ("rnn", "numpy"), ("rnn", "matmuls only"),
                                ("lstm", "torch.nn"), ("lstm", "scratch"), ("lstm", "scratch fast"), ("lstm", "numpy"),
-                               ("lstm", "scratch fused"), ("lstm", "matmuls only"),
+                               ("lstm", "scratch fused"), ("lstm", "scratch fused, Python loop"), ("lstm", "matmuls only"),
                                ("gru", "torch.nn"), ("gru", "scratch"), ("gru", "scratch fused"), ("gru", "numpy"),
-                               ("gru", "matmuls only")}
+                               ("gru", "scratch fused, Python loop"), ("gru", "matmuls only")}
+    assert data["fused_loop"] == "native" or data["fused_loop"].startswith("python (")
     for row in rows:
         assert (row["T"], row["B"], row["D"], row["H"]) == (20, 8, 16, 32)
         assert row["repeats"] == 1 and row["median_ms"] > 0 and row["gflops_per_s"] > 0

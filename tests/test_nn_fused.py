@@ -1,18 +1,35 @@
-"""The fused LSTM and GRU (rnncourse.nn.fused): hand-written backward passes against nn.LSTM / nn.GRU."""
+"""The fused LSTM and GRU (rnncourse.nn.fused): hand-written backward passes against nn.LSTM / nn.GRU.
+
+Every parity test runs twice, through the native (C++) time loop and through the Python one
+(the ``loop`` fixture). Where a C++ compiler and ninja are on the PATH the native loop must
+compile; without them its runs are skipped and the Python runs still check everything.
+"""
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
 
 import pytest
 import torch
 from torch import nn
 
-from rnncourse.nn import LSTM
-from rnncourse.nn.fused import FusedGRU, FusedLSTM, GRUFunction, LSTMFunction
+from rnncourse.nn import LSTM, native
+from rnncourse.nn.fused import FusedGRU, FusedLSTM, GRUFunction, LSTMFunction, native_available, native_status, use_native
 from test_nn_lstm_gru import assert_same, make_pair, random_state, run
 
 KINDS = {"lstm": (nn.LSTM, FusedLSTM), "gru": (nn.GRU, FusedGRU)}
 CONFIGS = list(itertools.product(["lstm", "gru"], [True, False], [1, 2], [False, True]))
+HAS_TOOLCHAIN = shutil.which("c++") is not None and shutil.which("ninja") is not None
+
+
+@pytest.fixture(params=["native", "python"])
+def loop(request):
+    """Runs the test with the native time loop, then with the Python one."""
+    if request.param == "native" and not native_available():
+        pytest.skip(f"no native loop here: {native_status()}")
+    with use_native(request.param == "native"):
+        yield request.param
 
 
 def compare(kind, num_layers, bias, bidirectional, device, T=6, B=3, D=4, H=5, with_state=True):
@@ -30,14 +47,14 @@ def compare(kind, num_layers, bias, bidirectional, device, T=6, B=3, D=4, H=5, w
 
 
 @pytest.mark.parametrize("kind,bias,num_layers,bidirectional", CONFIGS)
-def test_equal_to_torch(kind, bias, num_layers, bidirectional):
+def test_equal_to_torch(kind, bias, num_layers, bidirectional, loop):
     """Outputs, final states and the gradients of inputs, initial states and every weight equal
     nn.LSTM's / nn.GRU's in float64."""
     compare(kind, num_layers, bias, bidirectional, "cpu")
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
-def test_single_step_and_zero_state(kind):
+def test_single_step_and_zero_state(kind, loop):
     """T = 1 and a zero initial state: the edges of the backward recursion."""
     compare(kind, 1, True, False, "cpu", T=1, with_state=False)
 
@@ -55,21 +72,21 @@ def function_inputs(G, bias, T=3, B=2, D=3, H=2, seed=0):
 
 
 @pytest.mark.parametrize("bias", [True, False])
-def test_gradcheck_lstm_function(bias):
+def test_gradcheck_lstm_function(bias, loop):
     """The hand-written backward pass of one LSTM layer equals finite differences."""
     inputs = function_inputs(4, bias)
     assert torch.autograd.gradcheck(LSTMFunction.apply, inputs)
 
 
 @pytest.mark.parametrize("bias", [True, False])
-def test_gradcheck_gru_function(bias):
+def test_gradcheck_gru_function(bias, loop):
     """The hand-written backward pass of one GRU layer equals finite differences."""
     X, h0, _, W_ih, W_hh, b_ih, b_hh = function_inputs(3, bias)
     assert torch.autograd.gradcheck(GRUFunction.apply, (X, h0, W_ih, W_hh, b_ih, b_hh))
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
-def test_gradcheck_two_bidirectional_layers_with_initial_state(kind):
+def test_gradcheck_two_bidirectional_layers_with_initial_state(kind, loop):
     """Finite differences through the whole module: inputs, initial states and every weight."""
     torch.manual_seed(0)
     module = KINDS[kind][1](2, 2, num_layers=2, bidirectional=True).double()
@@ -89,7 +106,7 @@ def test_gradcheck_two_bidirectional_layers_with_initial_state(kind):
     assert torch.autograd.gradcheck(outputs, (X, *states, *params))
 
 
-def test_only_requested_gradients_are_computed():
+def test_only_requested_gradients_are_computed(loop):
     """Inputs that need no gradient get none, and the others are still right."""
     X, h0, c0, W_ih, W_hh, b_ih, b_hh = function_inputs(4, True)
     X.requires_grad_(False)
@@ -100,14 +117,59 @@ def test_only_requested_gradients_are_computed():
     assert all(p.grad is not None for p in (c0, W_ih, W_hh, b_ih, b_hh))
 
 
-def test_equal_to_teaching_lstm_in_float32():
-    """In float32 the fused LSTM stays within rounding of the teaching one (the tanh of the
-    fused layer is computed through the logistic function)."""
+def test_equal_to_teaching_lstm_in_float32(loop):
+    """In float32 the fused LSTM stays within rounding of the teaching one (the fused layer
+    computes tanh through the logistic function, or, natively, both through its own exp)."""
     torch.manual_seed(3)
     teaching, fused = LSTM(8, 16), FusedLSTM(8, 16)
     fused.load_state_dict(teaching.state_dict())
     X = torch.randn(20, 4, 8) * 3
     torch.testing.assert_close(fused(X)[0], teaching(X)[0], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+@pytest.mark.parametrize("dtype,tol", [(torch.float32, dict(rtol=1e-4, atol=1e-5)), (torch.float64, dict(rtol=1e-10, atol=1e-12))])
+def test_saturated_gates_in_both_dtypes(kind, dtype, tol, loop):
+    """Pre-activations from -700 to 700 (gates at exactly 0 or 1, exp at the ends of its range):
+    outputs and gradients equal nn.LSTM's / nn.GRU's in float32 and float64."""
+    reference, fused = KINDS[kind][0](3, 6), KINDS[kind][1](3, 6)
+    torch.manual_seed(4)
+    fused.load_state_dict(reference.state_dict())
+    reference, fused = reference.to(dtype), fused.to(dtype)
+    X = (torch.randn(7, 5, 3, dtype=dtype) * torch.logspace(-3, 2.5, 5, dtype=dtype).view(1, 5, 1)).requires_grad_()
+    results = []
+    for module in (fused, reference):
+        out = module(X)[0]
+        results.append((out, *torch.autograd.grad(out.square().sum(), [X, *module.parameters()])))
+    for a, b in zip(*results, strict=True):
+        assert a.isfinite().all()
+        torch.testing.assert_close(a, b, **tol)
+
+
+@pytest.mark.skipif(not HAS_TOOLCHAIN, reason="no C++ compiler or ninja on the PATH")
+@pytest.mark.skipif(os.environ.get("RNNCOURSE_NATIVE") == "0", reason="native loop switched off by RNNCOURSE_NATIVE=0")
+def test_native_loop_compiles_and_runs_where_a_compiler_is():
+    """With a compiler and ninja the C++ loop builds, and fused layers on CPU tensors use it."""
+    assert native_available(), native_status()
+    assert native_status() == "native"
+    X = torch.randn(4, 2, 3, requires_grad=True)
+    Hs, _ = LSTMFunction.apply(X, torch.zeros(2, 5), torch.zeros(2, 5), torch.randn(20, 3), torch.randn(20, 5), None, None)
+    assert Hs.grad_fn.native  # the flag the backward pass follows
+
+
+def test_without_a_compiler_the_python_loop_runs_and_says_why(monkeypatch):
+    """A source that cannot be compiled (here: a missing file) is no error: the Python loop runs,
+    gives the same result, and native_status() names the reason."""
+    monkeypatch.setattr(native, "SOURCE", native.SOURCE.with_name("missing.cpp"))
+    for key, value in {"ops": None, "tried": False, "enabled": True}.items():
+        monkeypatch.setitem(native._state, key, value)
+    assert not native_available()
+    assert native_status().startswith("python (could not compile missing.cpp")
+    torch.manual_seed(0)
+    reference, fused = nn.GRU(3, 4).double(), FusedGRU(3, 4).double()
+    fused.load_state_dict(reference.state_dict())
+    X = torch.randn(5, 2, 3, dtype=torch.float64)
+    torch.testing.assert_close(fused(X)[0], reference(X)[0])
 
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])

@@ -45,6 +45,13 @@ GRU (``nn.GRU``'s form, gates (r, z, n), :math:`\hat n_t = W_{hn} h_{t-1} + b_{h
 Every gate gradient of a GRU step is :math:`\delta h_t` times a factor known before the loop,
 so a GRU step of the backward pass is three operations.
 
+The time loops run in C++ where they can (:mod:`rnncourse.nn.native`: ``fused_native.cpp``,
+compiled on first use; CPU, float32 and float64): there a step is one GEMM and one pass over
+the (B, GH) block that does all the element-wise work of the step at once, instead of a dozen
+PyTorch calls from Python. Elsewhere (CUDA, ``meta``, other dtypes, no compiler) the Python loops
+below run: the same equations, the same buffers, the same results.
+:func:`rnncourse.nn.native.native_status` says which runs.
+
 Shapes
 ------
 ``X`` (T, B, D), ``h0``/``c0`` (B, H), ``W_ih`` (GH, D), ``W_hh`` (GH, H), biases (GH,) or
@@ -58,8 +65,12 @@ import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
+from . import native
 from .gru import GRU
 from .lstm import LSTM
+from .native import native_available, native_status, use_native
+
+__all__ = ["LSTMFunction", "GRUFunction", "FusedLSTM", "FusedGRU", "native_available", "native_status", "use_native"]
 
 
 def _tanh(x: Tensor, out: Tensor) -> Tensor:
@@ -77,24 +88,29 @@ def _input_part(X: Tensor, W_ih: Tensor, b: Tensor | None) -> Tensor:
     return A.view(T, B, -1)
 
 
-def _previous(first: Tensor, seq: Tensor) -> Tensor:
-    """``[first, seq[0], ..., seq[T-2]]``: the value before each step, (T, B, H)."""
-    return torch.cat([first.unsqueeze(0), seq[:-1]])
-
-
-def _batched_grads(need, dA: Tensor, X: Tensor, H_prev: Tensor, W_ih: Tensor, dA_h: Tensor | None = None):
+def _batched_grads(need, dA: Tensor, X: Tensor, h0: Tensor, Hs: Tensor, W_ih: Tensor, dA_h: Tensor | None = None):
     """Gradients of the input and of the weights from the gate gradients of all steps: three
     GEMMs and two sums over the T*B rows, after the time loop. ``dA`` (T, B, GH) reaches ``W_ih``
-    and ``X``; ``dA_h`` (default ``dA``) reaches ``W_hh``. ``need`` flags (X, W_ih, W_hh, b_ih,
-    b_hh). Returns ``dX, dW_ih, dW_hh, db_ih, db_hh``, None where not needed."""
+    and ``X``; ``dA_h`` (default ``dA``) reaches ``W_hh``, whose input at step t is h_{t-1}
+    (``h0``, then ``Hs[:-1]``). ``need`` flags (X, W_ih, W_hh, b_ih, b_hh). Returns
+    ``dX, dW_ih, dW_hh, db_ih, db_hh``, None where not needed."""
     T, B, GH = dA.shape
     dA2 = dA.view(T * B, GH)
-    dAh2 = dA2 if dA_h is None else dA_h.view(T * B, GH)
+    dA_h = dA if dA_h is None else dA_h
+    dAh2 = dA2 if dA_h is dA else dA_h.view(T * B, GH)
     dX = (dA2 @ W_ih).view(T, B, -1) if need[0] else None           # (T*B, GH) x (GH, D)
     dW_ih = dA2.T @ X.reshape(T * B, -1) if need[1] else None         # (GH, T*B) x (T*B, D)
-    dW_hh = dAh2.T @ H_prev.reshape(T * B, -1) if need[2] else None   # (GH, T*B) x (T*B, H)
+    dW_hh = None
+    if need[2]:  # steps 1..T-1 against Hs[:-1] in one GEMM, (GH, (T-1)*B) x ((T-1)*B, H); step 0 against h0
+        dW_hh = dA_h[1:].reshape(-1, GH).T @ Hs[:-1].reshape(-1, Hs.shape[-1])
+        dW_hh.addmm_(dA_h[0].T, h0)
     db_ih = dA2.sum(0) if need[3] else None
-    db_hh = dAh2.sum(0) if need[4] else None
+    if not need[4]:
+        db_hh = None
+    elif dAh2 is dA2 and db_ih is not None:  # the LSTM: both biases get the same gradient
+        db_hh = db_ih.clone()
+    else:
+        db_hh = dAh2.sum(0)
     return dX, dW_ih, dW_hh, db_ih, db_hh
 
 
@@ -103,13 +119,37 @@ class LSTMFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, X, h0, c0, W_ih, W_hh, b_ih, b_hh):
-        T, B, _ = X.shape
-        H = W_hh.shape[1]
         bias = None if b_ih is None else b_ih + b_hh
-        gates = _input_part(X, W_ih, bias)  # (T, B, 4H): A^x, becomes the activated gates
-        Cs = X.new_empty(T, B, H)           # cell states c_1 .. c_T
-        tanh_Cs = X.new_empty(T, B, H)
-        Hs = X.new_empty(T, B, H)
+        ops = native.ops_for(X)
+        ctx.native = ops is not None
+        if ops is None:
+            gates = _input_part(X, W_ih, bias)  # (T, B, 4H): A^x, becomes the activated gates
+            Cs, tanh_Cs, Hs = LSTMFunction.loop(gates, h0, c0, W_hh)
+        else:  # the C++ loop adds the bias in its element-wise pass
+            gates = _input_part(X, W_ih, None)
+            Cs, tanh_Cs, Hs = ops.lstm_forward(gates, bias, h0, c0, W_hh)
+        ctx.save_for_backward(X, h0, c0, W_ih, W_hh, gates, Cs, tanh_Cs, Hs)
+        return Hs, Cs[-1].clone()
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, dHs, dc_T):
+        X, h0, c0, W_ih, W_hh, gates, Cs, tanh_Cs, Hs = ctx.saved_tensors
+        recursion = native.ops_for(X).lstm_backward if ctx.native else LSTMFunction.recursion
+        dA, dh0, dc0 = recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T)
+        need = ctx.needs_input_grad
+        dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[3:], dA, X, h0, Hs, W_ih)
+        return dX, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh
+
+    @staticmethod
+    def loop(gates: Tensor, h0: Tensor, c0: Tensor, W_hh: Tensor):
+        """The forward time loop in Python. ``gates`` (T, B, 4H) holds A^x and is overwritten with
+        the activated gates; returns the cell states, their tanh and the hidden states, (T, B, H) each."""
+        T, B, _ = gates.shape
+        H = W_hh.shape[1]
+        Cs = gates.new_empty(T, B, H)       # cell states c_1 .. c_T
+        tanh_Cs = gates.new_empty(T, B, H)
+        Hs = gates.new_empty(T, B, H)
         W_hh_T = W_hh.T
         h, c = h0, c0
         for t in range(T):  # the sequential part
@@ -121,14 +161,13 @@ class LSTMFunction(torch.autograd.Function):
             c = torch.mul(i, g, out=Cs[t]).addcmul_(f, c)  # c_t = f c_{t-1} + i g
             tanh_c = _tanh(c, out=tanh_Cs[t])
             h = torch.mul(o, tanh_c, out=Hs[t])
-        ctx.save_for_backward(X, h0, c0, W_ih, W_hh, gates, Cs, tanh_Cs, Hs)
-        return Hs, Cs[-1].clone()
+        return Cs, tanh_Cs, Hs
 
     @staticmethod
-    @once_differentiable
-    def backward(ctx, dHs, dc_T):
-        X, h0, c0, W_ih, W_hh, gates, Cs, tanh_Cs, Hs = ctx.saved_tensors
-        T, B, _ = X.shape
+    def recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T):
+        """The backward recursion over time in Python: every step's gate gradient dA (T, B, 4H),
+        then dh_0 and dc_0."""
+        T, B, _ = gates.shape
         H = W_hh.shape[1]
         dA = torch.empty_like(gates)  # (T, B, 4H) every step's gate gradient, for the GEMMs after the loop
         dh, dc = dHs[T - 1], dc_T     # total gradients reaching h_t and c_t
@@ -150,10 +189,7 @@ class LSTMFunction(torch.autograd.Function):
             dc = dc * f                                              # to c_{t-1}: the cell's linear path
             if t > 0:
                 dh = torch.addmm(dHs[t - 1], dA_t, W_hh)             # dh_{t-1}: output part + recurrent part
-        dh0 = dA[0] @ W_hh
-        need = ctx.needs_input_grad
-        dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[3:], dA, X, _previous(h0, Hs), W_ih)
-        return dX, dh0, dc, dW_ih, dW_hh, db_ih, db_hh
+        return dA, dA[0] @ W_hh, dc
 
 
 class GRUFunction(torch.autograd.Function):
@@ -161,11 +197,36 @@ class GRUFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, X, h0, W_ih, W_hh, b_ih, b_hh):
-        T, B, _ = X.shape
+        ops = native.ops_for(X)
+        ctx.native = ops is not None
+        if ops is None:
+            gates = _input_part(X, W_ih, b_ih)  # (T, B, 3H): input parts, become r, z, n
+            HN, Hs = GRUFunction.loop(gates, h0, W_hh, b_hh)
+        else:  # the C++ loop adds b_ih in its element-wise pass
+            gates = _input_part(X, W_ih, None)
+            HN, Hs = ops.gru_forward(gates, b_ih, h0, W_hh, b_hh)
+        ctx.save_for_backward(X, h0, W_ih, W_hh, gates, HN, Hs)
+        return Hs
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, dHs):
+        X, h0, W_ih, W_hh, gates, HN, Hs = ctx.saved_tensors
+        recursion = native.ops_for(X).gru_backward if ctx.native else GRUFunction.recursion
+        dA_x, dA_h, dh0 = recursion(gates, HN, Hs, h0, W_hh, dHs)
+        need = ctx.needs_input_grad
+        dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[2:], dA_x, X, h0, Hs, W_ih, dA_h)
+        return dX, dh0, dW_ih, dW_hh, db_ih, db_hh
+
+    @staticmethod
+    def loop(gates: Tensor, h0: Tensor, W_hh: Tensor, b_hh: Tensor | None):
+        """The forward time loop in Python. ``gates`` (T, B, 3H) holds A^x and is overwritten with
+        r, z, n; returns HN (the recurrent part of n, W_hn h_{t-1} + b_hn, which the backward pass
+        needs) and the hidden states, (T, B, H) each."""
+        T, B, _ = gates.shape
         H = W_hh.shape[1]
-        gates = _input_part(X, W_ih, b_ih)  # (T, B, 3H): input parts, become r, z, n
-        recurrent = X.new_empty(T, B, 3 * H)  # W_hh h_{t-1} + b_hh; its n-part is kept for backward
-        Hs = X.new_empty(T, B, H)
+        recurrent = gates.new_empty(T, B, 3 * H)  # h_{t-1} W_hh^T + b_hh
+        Hs = gates.new_empty(T, B, H)
         W_hh_T = W_hh.T
         h = h0
         for t in range(T):
@@ -177,14 +238,13 @@ class GRUFunction(torch.autograd.Function):
             a_n = gates[t, :, 2 * H:].addcmul_(rz[:, :H], Gh[:, 2 * H:])  # reset after the product
             n = _tanh(a_n, out=a_n)
             h = torch.lerp(n, h, rz[:, H:], out=Hs[t])  # (1 - z) n + z h_{t-1}
-        ctx.save_for_backward(X, h0, W_ih, W_hh, gates, recurrent, Hs)
-        return Hs
+        return recurrent[:, :, 2 * H:], Hs
 
     @staticmethod
-    @once_differentiable
-    def backward(ctx, dHs):
-        X, h0, W_ih, W_hh, gates, recurrent, Hs = ctx.saved_tensors
-        T, B, _ = X.shape
+    def recursion(gates, HN, Hs, h0, W_hh, dHs):
+        """The backward recursion over time in Python: the gradients of the input and of the
+        recurrent parts of the gates, (T, B, 3H) each (their n blocks differ by the factor r), and dh_0."""
+        T, B, _ = gates.shape
         H = W_hh.shape[1]
         dA_x = torch.empty_like(gates)  # (T, B, 3H) gradients of the input parts, r z n
         dA_h = torch.empty_like(gates)  # (T, B, 3H) gradients of the recurrent parts (n: times r)
@@ -196,15 +256,13 @@ class GRUFunction(torch.autograd.Function):
             h_prev = Hs[t - 1] if t > 0 else h0
             slope = torch.addcmul(RZ, RZ, RZ, value=-1)                 # sigma' for r and z
             da_n = torch.mul(dh - dh * z, torch.addcmul(one, n, n, value=-1), out=dA_x[t, :, 2 * H:])
-            torch.mul(da_n * recurrent[t, :, 2 * H:], slope[:, :H], out=dA_x[t, :, :H])      # r
+            torch.mul(da_n * HN[t], slope[:, :H], out=dA_x[t, :, :H])                        # r
             torch.mul(dh * (h_prev - n), slope[:, H:], out=dA_x[t, :, H:2 * H])             # z
             dA_h[t, :, :2 * H] = dA_x[t, :, :2 * H]
             torch.mul(da_n, r, out=dA_h[t, :, 2 * H:])          # the reset gate scales W_hn h_{t-1} + b_hn
             dh_prev = torch.addcmul(dHs[t - 1], dh, z) if t > 0 else dh * z  # direct path z * h_{t-1}
             dh = dh_prev.addmm_(dA_h[t], W_hh)
-        need = ctx.needs_input_grad
-        dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[2:], dA_x, X, _previous(h0, Hs), W_ih, dA_h)
-        return dX, dh, dW_ih, dW_hh, db_ih, db_hh
+        return dA_x, dA_h, dh
 
 
 class FusedLSTM(LSTM):

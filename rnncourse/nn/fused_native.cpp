@@ -1,0 +1,308 @@
+// The time loops of the fused LSTM and GRU (rnncourse/nn/fused.py) in C++.
+//
+// Same algorithm, same equations and same buffers as the Python path in fused.py; what changes
+// is that one time step no longer costs a dozen Python calls and a dozen passes over memory.
+// Per step there is one GEMM (at::addmm, the library's BLAS) and one pass over the (B, GH)
+// block of gates that does all the element-wise work of the step, in registers.
+//
+// LSTM forward, per step t (gates stacked i, f, g, o; A holds the input part x_t W_ih^T on entry,
+// the bias b = b_ih + b_hh is added in the element-wise pass, which saves a pass over (T, B, 4H)):
+//     A_t = x_t W_ih^T + h_{t-1} W_hh^T (+ b)                (one (B, H) x (H, 4H) GEMM)
+//     i, f, o = sigma(A_i, A_f, A_o),  g = tanh(A_g)          (written over A_t: the backward needs them)
+//     c_t = f c_{t-1} + i g,  h_t = o tanh(c_t)
+// LSTM backward, per step (dh = total gradient reaching h_t, dc = from c_{t+1}):
+//     dc_t = dc + dh o (1 - tanh^2 c_t)
+//     dA_t = [dc_t g i(1-i), dc_t c_{t-1} f(1-f), dc_t i (1-g^2), dh tanh(c_t) o(1-o)]
+//     dc  <- dc_t f,   dh_{t-1} = dHs_{t-1} + dA_t W_hh          (one (B, 4H) x (4H, H) GEMM)
+// GRU (nn.GRU's form, gates r, z, n; hn_t = W_hn h_{t-1} + b_hn), forward:
+//     r, z = sigma(A^x_{r,z} + A^h_{r,z}),  n = tanh(A^x_n + r hn),  h_t = (1-z) n + z h_{t-1}
+// with A^x = x_t W_ih^T + b_ih (b_ih added in the element-wise pass) and A^h = h_{t-1} W_hh^T + b_hh.
+// GRU backward:
+//     da_n = dh (1-z)(1-n^2),  da_z = dh (h_{t-1} - n) z(1-z),  da_r = da_n hn r(1-r)
+//     dh_{t-1} = dHs_{t-1} + dh z + [da_r, da_z, r da_n] W_hh
+// The weight and input gradients are left to the caller: one GEMM each over all steps.
+//
+// exp is a polynomial written in plain arithmetic, so that the compiler vectorises the
+// element-wise loops (a call to libm's exp would keep them scalar): x = n ln2 + r with
+// |r| <= ln2/2, e^r by its Taylor series (to within rounding of float or double), and 2^n
+// put straight into the exponent bits.
+
+#include <ATen/core/Tensor.h>
+#include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
+#include <ATen/ops/addmm.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/empty_like.h>
+#include <ATen/ops/mm.h>
+#include <ATen/ops/zeros.h>
+#include <ATen/ops/zeros_like.h>
+#include <torch/library.h>
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <tuple>
+#include <utility>
+
+namespace {
+
+template <typename T> struct ExpTraits;
+template <> struct ExpTraits<float> {
+  using bits_t = int32_t;
+  static constexpr float lo = -87.0f, hi = 88.0f;       // 2^n stays a normal number
+  static constexpr float shifter = 12582912.0f;          // 1.5 * 2^23: adding it rounds to an integer
+  static constexpr float ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f;  // ln 2 in two parts
+  static constexpr int mantissa_bits = 23, exponent_bias = 127, degree = 7;
+};
+template <> struct ExpTraits<double> {
+  using bits_t = int64_t;
+  static constexpr double lo = -708.0, hi = 709.0;
+  static constexpr double shifter = 6755399441055744.0;  // 1.5 * 2^52
+  static constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+  static constexpr int mantissa_bits = 52, exponent_bias = 1023, degree = 13;
+};
+
+template <typename T> inline typename ExpTraits<T>::bits_t bits_of(T x) {
+  typename ExpTraits<T>::bits_t b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+template <typename T> inline T from_bits(typename ExpTraits<T>::bits_t b) {
+  T x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+// e^x = 2^n e^r, n = round(x / ln 2), r = x - n ln 2.
+template <typename T> inline T exp_poly(T x) {
+  using E = ExpTraits<T>;
+  x = x < E::lo ? E::lo : (x > E::hi ? E::hi : x);
+  const T shifted = x * T(1.44269504088896340736) + E::shifter;  // shifter + n
+  const T n = shifted - E::shifter;
+  const T r = (x - n * E::ln2_hi) - n * E::ln2_lo;
+  T p = T(1);  // 1 + r (1 + r/2 (1 + r/3 (...))): the Taylor series in Horner's form
+  for (int k = E::degree; k >= 1; --k) p = T(1) + p * r * (T(1) / T(k));
+  const auto exponent = bits_of(shifted) - bits_of(E::shifter);  // = n, as an integer
+  return p * from_bits<T>((exponent + E::exponent_bias) << E::mantissa_bits);
+}
+
+template <typename T> inline T sigmoid(T x) { return T(1) / (T(1) + exp_poly(-x)); }
+
+// tanh x = sign(x) (1 - e) / (1 + e) with e = exp(-2|x|) <= 1: no overflow for any x.
+template <typename T> inline T tanh_poly(T x) {
+  const T e = exp_poly(T(-2) * (x < T(0) ? -x : x));
+  const T y = (T(1) - e) / (T(1) + e);
+  return x < T(0) ? -y : y;
+}
+
+// Rows per task when several threads are allowed: enough elements to pay for a task.
+int64_t grain_rows(int64_t width) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, width)); }
+
+template <typename T>
+void lstm_step_forward(T* __restrict__ A, const T* __restrict__ b, const T* __restrict__ c_prev, T* __restrict__ c,
+                       T* __restrict__ tanh_c, T* __restrict__ h, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T i = sigmoid(A[j] + b[j]), f = sigmoid(A[H + j] + b[H + j]);
+    const T g = tanh_poly(A[2 * H + j] + b[2 * H + j]), o = sigmoid(A[3 * H + j] + b[3 * H + j]);
+    A[j] = i, A[H + j] = f, A[2 * H + j] = g, A[3 * H + j] = o;
+    const T c_t = f * c_prev[j] + i * g;
+    const T tc = tanh_poly(c_t);
+    c[j] = c_t, tanh_c[j] = tc, h[j] = o * tc;
+  }
+}
+
+template <typename T>
+void lstm_step_backward(const T* __restrict__ A, const T* __restrict__ tanh_c, const T* __restrict__ c_prev,
+                        const T* __restrict__ dh, T* __restrict__ dc, T* __restrict__ dA, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T i = A[j], f = A[H + j], g = A[2 * H + j], o = A[3 * H + j], tc = tanh_c[j];
+    const T dc_t = dc[j] + dh[j] * o * (T(1) - tc * tc);
+    dA[j] = dc_t * g * i * (T(1) - i);
+    dA[H + j] = dc_t * c_prev[j] * f * (T(1) - f);
+    dA[2 * H + j] = dc_t * i * (T(1) - g * g);
+    dA[3 * H + j] = dh[j] * tc * o * (T(1) - o);
+    dc[j] = dc_t * f;  // the cell's linear path to c_{t-1}
+  }
+}
+
+template <typename T>
+void gru_step_forward(T* __restrict__ A, const T* __restrict__ b, const T* __restrict__ Ah,
+                      const T* __restrict__ h_prev, T* __restrict__ hn_out, T* __restrict__ h, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T r = sigmoid(A[j] + b[j] + Ah[j]), z = sigmoid(A[H + j] + b[H + j] + Ah[H + j]), hn = Ah[2 * H + j];
+    const T n = tanh_poly(A[2 * H + j] + b[2 * H + j] + r * hn);  // the reset gate scales W_hn h_{t-1} + b_hn
+    A[j] = r, A[H + j] = z, A[2 * H + j] = n, hn_out[j] = hn;
+    h[j] = n + z * (h_prev[j] - n);  // (1 - z) n + z h_{t-1}
+  }
+}
+
+template <typename T>
+void gru_step_backward(const T* __restrict__ A, const T* __restrict__ hn, const T* __restrict__ h_prev,
+                       const T* __restrict__ dh, const T* __restrict__ dh_out_prev, T* __restrict__ dA_x,
+                       T* __restrict__ dA_h, T* __restrict__ dh_prev, int64_t H) {
+  for (int64_t j = 0; j < H; ++j) {
+    const T r = A[j], z = A[H + j], n = A[2 * H + j], d = dh[j];
+    const T da_n = d * (T(1) - z) * (T(1) - n * n);
+    const T da_r = da_n * hn[j] * r * (T(1) - r);
+    const T da_z = d * (h_prev[j] - n) * z * (T(1) - z);
+    dA_x[j] = da_r, dA_x[H + j] = da_z, dA_x[2 * H + j] = da_n;
+    dA_h[j] = da_r, dA_h[H + j] = da_z, dA_h[2 * H + j] = da_n * r;
+    dh_prev[j] = dh_out_prev[j] + d * z;  // from the output, and the direct path z h_{t-1}; the GEMM adds the rest
+  }
+}
+
+// Runs step(b) for every row b of the batch, split over threads when there are several.
+template <typename F> void for_rows(int64_t B, int64_t width, const F& step) {
+  at::parallel_for(0, B, grain_rows(width), [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) step(b);
+  });
+}
+
+void check_inputs(const at::Tensor& gates, int64_t G, const at::Tensor& W_hh) {
+  TORCH_CHECK(gates.dim() == 3 && gates.is_contiguous(), "gates must be a contiguous (T, B, GH) tensor");
+  TORCH_CHECK(gates.size(2) == G * W_hh.size(1), "gates must have ", G, " x hidden_size columns");
+}
+
+// The bias as a contiguous (GH,) vector, zeros where there is none (one loop serves both).
+at::Tensor bias_or_zeros(const std::optional<at::Tensor>& b, const at::Tensor& gates) {
+  if (b.has_value() && b->defined()) return b->contiguous();
+  return at::zeros({gates.size(2)}, gates.options());
+}
+
+// gates (T, B, 4H): X W_ih^T on entry, the activated gates on return; b (4H,) = b_ih + b_hh or None.
+// Returns (Cs, tanh Cs, Hs), each (T, B, H).
+std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, const std::optional<at::Tensor>& b_,
+                                                            const at::Tensor& h0, const at::Tensor& c0,
+                                                            const at::Tensor& W_hh) {
+  check_inputs(gates, 4, W_hh);
+  const at::Tensor b = bias_or_zeros(b_, gates);
+  const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
+  at::Tensor Cs = at::empty({T, B, H}, gates.options()), tanh_Cs = at::empty_like(Cs), Hs = at::empty_like(Cs);
+  const at::Tensor W_hh_T = W_hh.t();
+  at::Tensor c0_ = c0.contiguous();
+  at::Tensor h = h0;
+  AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "lstm_forward", [&] {
+    for (int64_t t = 0; t < T; ++t) {
+      at::Tensor A = gates.select(0, t);
+      A.addmm_(h, W_hh_T);  // (B, 4H) += (B, H) x (H, 4H)
+      scalar_t* a = A.data_ptr<scalar_t>();
+      const scalar_t* bp = b.data_ptr<scalar_t>();
+      const scalar_t* cp = t > 0 ? Cs.select(0, t - 1).data_ptr<scalar_t>() : c0_.data_ptr<scalar_t>();
+      scalar_t *c = Cs.select(0, t).data_ptr<scalar_t>(), *tc = tanh_Cs.select(0, t).data_ptr<scalar_t>();
+      scalar_t* hp = Hs.select(0, t).data_ptr<scalar_t>();
+      for_rows(B, 4 * H, [&](int64_t b) {
+        lstm_step_forward(a + b * 4 * H, bp, cp + b * H, c + b * H, tc + b * H, hp + b * H, H);
+      });
+      h = Hs.select(0, t);
+    }
+  });
+  return {Cs, tanh_Cs, Hs};
+}
+
+// Returns (dA (T, B, 4H): every step's gate gradient, dh0, dc0).
+std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_backward(const at::Tensor& gates, const at::Tensor& Cs,
+                                                             const at::Tensor& tanh_Cs, const at::Tensor& c0,
+                                                             const at::Tensor& W_hh, const at::Tensor& dHs_,
+                                                             const at::Tensor& dc_T) {
+  check_inputs(gates, 4, W_hh);
+  const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
+  const at::Tensor dHs = dHs_.contiguous(), c0_ = c0.contiguous();
+  at::Tensor dA = at::empty_like(gates);
+  at::Tensor dh = dHs.select(0, T - 1).clone(), dh_other = at::empty_like(dh);  // two (B, H) workspaces
+  at::Tensor dc = dc_T.contiguous().clone();
+  AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "lstm_backward", [&] {
+    scalar_t* dcp = dc.data_ptr<scalar_t>();
+    for (int64_t t = T - 1; t >= 0; --t) {
+      const scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
+      const scalar_t* tc = tanh_Cs.select(0, t).data_ptr<scalar_t>();
+      const scalar_t* cp = t > 0 ? Cs.select(0, t - 1).data_ptr<scalar_t>() : c0_.data_ptr<scalar_t>();
+      const scalar_t* dhp = dh.data_ptr<scalar_t>();
+      at::Tensor dA_t = dA.select(0, t);
+      scalar_t* da = dA_t.data_ptr<scalar_t>();
+      for_rows(B, 4 * H, [&](int64_t b) {
+        lstm_step_backward(a + b * 4 * H, tc + b * H, cp + b * H, dhp + b * H, dcp + b * H, da + b * 4 * H, H);
+      });
+      if (t > 0) {  // dh_{t-1} = dHs_{t-1} + dA_t W_hh: (B, 4H) x (4H, H)
+        at::addmm_out(dh_other, dHs.select(0, t - 1), dA_t, W_hh);
+        std::swap(dh, dh_other);
+      }
+    }
+  });
+  return {dA, at::mm(dA.select(0, 0), W_hh), dc};
+}
+
+// gates (T, B, 3H): X W_ih^T on entry, (r, z, n) on return. Returns (HN, Hs), each (T, B, H),
+// HN_t = W_hn h_{t-1} + b_hn (the backward pass needs it).
+std::tuple<at::Tensor, at::Tensor> gru_forward(at::Tensor gates, const std::optional<at::Tensor>& b_ih_,
+                                               const at::Tensor& h0, const at::Tensor& W_hh,
+                                               const std::optional<at::Tensor>& b_hh) {
+  check_inputs(gates, 3, W_hh);
+  const at::Tensor b_ih = bias_or_zeros(b_ih_, gates);
+  const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
+  at::Tensor HN = at::empty({T, B, H}, gates.options()), Hs = at::empty_like(HN);
+  at::Tensor Ah = at::empty({B, 3 * H}, gates.options());  // workspace: h_{t-1} W_hh^T + b_hh
+  const at::Tensor W_hh_T = W_hh.t(), h0_ = h0.contiguous();
+  AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "gru_forward", [&] {
+    for (int64_t t = 0; t < T; ++t) {
+      const at::Tensor h_prev = t > 0 ? Hs.select(0, t - 1) : h0_;
+      if (b_hh.has_value() && b_hh->defined()) {
+        at::addmm_out(Ah, *b_hh, h_prev, W_hh_T);  // (B, H) x (H, 3H)
+      } else {
+        at::mm_out(Ah, h_prev, W_hh_T);
+      }
+      scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
+      const scalar_t *ah = Ah.data_ptr<scalar_t>(), *hp = h_prev.data_ptr<scalar_t>(), *bp = b_ih.data_ptr<scalar_t>();
+      scalar_t *hn = HN.select(0, t).data_ptr<scalar_t>(), *h = Hs.select(0, t).data_ptr<scalar_t>();
+      for_rows(B, 3 * H, [&](int64_t b) {
+        gru_step_forward(a + b * 3 * H, bp, ah + b * 3 * H, hp + b * H, hn + b * H, h + b * H, H);
+      });
+    }
+  });
+  return {HN, Hs};
+}
+
+// Returns (dA_x, dA_h, dh0): the gradients of the input and the recurrent parts of the gates,
+// each (T, B, 3H) (they differ in the n block: the recurrent one is multiplied by r).
+std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& gates, const at::Tensor& HN,
+                                                            const at::Tensor& Hs, const at::Tensor& h0,
+                                                            const at::Tensor& W_hh, const at::Tensor& dHs_) {
+  check_inputs(gates, 3, W_hh);
+  const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
+  const at::Tensor dHs = dHs_.contiguous(), h0_ = h0.contiguous();
+  at::Tensor dA_x = at::empty_like(gates), dA_h = at::empty_like(gates);
+  at::Tensor dh = dHs.select(0, T - 1).clone(), dh_prev = at::empty_like(dh);
+  const at::Tensor no_output_gradient = at::zeros_like(dh);  // what reaches h_0 from the output
+  AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "gru_backward", [&] {
+    for (int64_t t = T - 1; t >= 0; --t) {
+      const scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
+      const scalar_t* hn = HN.select(0, t).data_ptr<scalar_t>();
+      const scalar_t* hp = t > 0 ? Hs.select(0, t - 1).data_ptr<scalar_t>() : h0_.data_ptr<scalar_t>();
+      const scalar_t* d_out = (t > 0 ? dHs.select(0, t - 1) : no_output_gradient).data_ptr<scalar_t>();
+      const scalar_t* d = dh.data_ptr<scalar_t>();
+      at::Tensor dAh_t = dA_h.select(0, t);
+      scalar_t *dax = dA_x.select(0, t).data_ptr<scalar_t>(), *dah = dAh_t.data_ptr<scalar_t>();
+      scalar_t* dprev = dh_prev.data_ptr<scalar_t>();
+      for_rows(B, 3 * H, [&](int64_t b) {
+        gru_step_backward(a + b * 3 * H, hn + b * H, hp + b * H, d + b * H, d_out + b * H,
+                          dax + b * 3 * H, dah + b * 3 * H, dprev + b * H, H);
+      });
+      dh_prev.addmm_(dAh_t, W_hh);  // + [da_r, da_z, r da_n] W_hh: (B, 3H) x (3H, H)
+      std::swap(dh, dh_prev);
+    }
+  });
+  return {dA_x, dA_h, dh};
+}
+
+}  // namespace
+
+TORCH_LIBRARY(rnncourse_fused, m) {
+  m.def("lstm_forward(Tensor(a!) gates, Tensor? b, Tensor h0, Tensor c0, Tensor W_hh) -> (Tensor, Tensor, Tensor)",
+        &lstm_forward);
+  m.def("lstm_backward(Tensor gates, Tensor Cs, Tensor tanh_Cs, Tensor c0, Tensor W_hh, Tensor dHs, Tensor dc_T)"
+        " -> (Tensor, Tensor, Tensor)", &lstm_backward);
+  m.def("gru_forward(Tensor(a!) gates, Tensor? b_ih, Tensor h0, Tensor W_hh, Tensor? b_hh) -> (Tensor, Tensor)",
+        &gru_forward);
+  m.def("gru_backward(Tensor gates, Tensor HN, Tensor Hs, Tensor h0, Tensor W_hh, Tensor dHs)"
+        " -> (Tensor, Tensor, Tensor)", &gru_backward);
+}
