@@ -217,7 +217,8 @@ def test_restored_tests_are_flagged(attacked):
     assert "deleted and restored" in flags("delete_test_cells")
     assert "was edited" in flags("edit_test_cells")
     assert "kernelspec was 'ir'" in flags("wrong_metadata_and_kernelspec")
-    assert results[("01_why_recurrent", "wrong_metadata_and_kernelspec", True)].max_score == 18
+    assert results[("01_why_recurrent", "wrong_metadata_and_kernelspec", True)].max_score == sum(
+        points for _, points, _, _ in load_source("01_why_recurrent").tests())
 
 
 def test_crashes_and_limits_are_reported(attacked):

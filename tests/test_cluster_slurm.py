@@ -26,12 +26,15 @@ import sqlalchemy
 
 from autograder.classroom import in_shard
 from autograder.gradebook import database_url
+from autograder.grading import load_source
 from conftest import ROOT, solution_answers, student_notebook, wrong_cases
 from test_postgres import postgres  # noqa: F401  (the PostgreSQL server fixture)
 
 pytestmark = pytest.mark.slow
 
 A = "01_why_recurrent"
+TESTS = load_source(A).tests()          # (grade id, points, description, hidden) per test cell
+GRADED = sum(1 for c in load_source(A).notebook.cells if c.metadata.get("nbgrader", {}).get("grade"))  # + written
 TASKS = 3
 SLOW = "import time\ntime.sleep(10)\n"      # keeps one submission in its kernel while its task is killed
 
@@ -238,5 +241,5 @@ def test_a_slurm_job_array_grades_every_submission_once_even_when_a_task_is_requ
                 " JOIN base_cell gc ON g.cell_id = gc.id")).fetchall()
     finally:
         engine.dispose()
-    assert len(keys) == len(set(keys)) == len(shards) * 8
+    assert len(keys) == len(set(keys)) == len(shards) * GRADED
     assert sorted({s for s, _ in keys}) == sorted(shards)

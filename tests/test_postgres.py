@@ -19,9 +19,12 @@ import pytest
 
 from autograder.classroom import in_shard
 from autograder.gradebook import database_url
+from autograder.grading import load_source
 from conftest import ROOT, solution_answers, student_notebook
 
 A = "01_why_recurrent"
+TESTS = load_source(A).tests()          # (grade id, points, description, hidden) per test cell
+GRADED = sum(1 for c in load_source(A).notebook.cells if c.metadata.get("nbgrader", {}).get("grade"))  # + written
 SHARDS = 3
 
 
@@ -103,9 +106,9 @@ def test_sharded_graders_write_one_gradebook_without_loss_or_duplicates(postgres
     finally:
         engine.dispose()
     assert sorted(s for s, _ in runs) == sorted(students), "each student graded once, by exactly one shard"
-    assert {s: score for s, score in runs} == {s: 18.0 if k == "solution" else 0.0 for s, k in students.items()}
+    assert {s: score for s, score in runs} == {s: sum(p for _, p, _, _ in TESTS) if k == "solution" else 0.0 for s, k in students.items()}
     keys = [(s, cell) for s, cell, _ in grades]
-    assert len(keys) == len(set(keys)) == len(students) * 8
+    assert len(keys) == len(set(keys)) == len(students) * GRADED
     assert assignments == 1
     for i, out in enumerate(outputs):
         mine = [s for s in students if in_shard(s, (i, SHARDS))]

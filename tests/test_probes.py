@@ -133,3 +133,19 @@ def test_hidden_tests_are_the_probe_files_own():
     hidden = hidden_tests(A)
     assert set(hidden) == {gid for gid, _, _, is_hidden in load_source(A).tests() if is_hidden}
     assert all(text.strip() for text in hidden.values())
+
+
+def test_the_then_driver_hands_a_result_to_further_functions(tmp_path):
+    """``then``: the first function's result (its first item when a tuple) goes to each named function."""
+    functions = {"fit": lambda data, steps: ({"w": data * steps}, [1.0] * steps),
+                 "use": lambda params, scale: params["w"] * scale}
+    calls = [Call("fit", (np.arange(3.0), 2, [("use", (10.0,)), ("use", (-1.0,))]), driver="then"),
+             Call("fit", (np.arange(3.0), 2, [("missing", ())]), driver="then")]
+    _, content = run_probe(tmp_path, functions, calls)
+    first, second = json.loads(content)
+    (params, history), follow = decode(first["value"])
+    np.testing.assert_array_equal(params["w"], [0.0, 2.0, 4.0])
+    assert history == [1.0, 1.0]
+    np.testing.assert_array_equal(follow[0], [0.0, 20.0, 40.0])
+    np.testing.assert_array_equal(follow[1], [-0.0, -2.0, -4.0])
+    assert second == {"error": "NameError"}

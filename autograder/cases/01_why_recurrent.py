@@ -2,6 +2,8 @@
 import numpy as np
 
 from autograder.cases import case
+from rnncourse.grading.counting import break_even_mistakes
+from rnncourse.grading.readout import readout_step_mistakes
 
 
 def cases(solution):
@@ -15,6 +17,9 @@ def cases(solution):
         no_recurrence = np.tanh(Xr[t] @ W_xh.T + b_h)
     seqs = [np.ones((2, 3)), 2 * np.ones((4, 3)), 3 * np.ones((1, 3))]
     padded, _ = solution.pad_batch(seqs)
+    sizes = [(3, 16, 1), (4, 12, 5), (2, 7, 3)]           # D divides H in the second
+    N, M = 6, 3
+    readout = (rng.normal(size=M), 0.3, rng.normal(size=(N, M)), np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0]), 0.5)
     return {
         "mean_pool": case(solution.mean_pool, X, mistakes={
             "You summed over time instead of averaging: divide by T.": X.sum(axis=0)}),
@@ -27,4 +32,7 @@ def cases(solution):
         "pad_batch": case(solution.pad_batch, seqs, mistakes={
             "X is batch-first (B, T_max, D); the course's convention is time-major (T_max, B, D).":
                 padded.transpose(1, 0, 2)}),
+        "break_even_length": case(lambda sizes: [solution.break_even_length(*s) for s in sizes], sizes,
+                                  mistakes=[break_even_mistakes(*s) for s in sizes]),
+        "readout_step": case(solution.readout_step, *readout, mistakes=readout_step_mistakes(*readout)),
     }

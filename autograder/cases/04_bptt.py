@@ -2,6 +2,8 @@
 import numpy as np
 
 from autograder.cases import case
+from rnncourse.data.synthetic import order_task
+from rnncourse.grading.gradient_flow import bptt_term_mistakes, distinct, truncation_gap_mistakes
 from rnncourse.grading.rnn import truncated_backward_mistakes
 
 
@@ -61,4 +63,24 @@ def cases(solution):
             "divides by ||a|| alone (or not at all): the denominator is ||a|| + ||b||.": 5.0 / 5.0,
             "divides by max(||a||, ||b||): the denominator is ||a|| + ||b||.": 5.0 / 10.0}),
         "relative_error_zero": case(solution.relative_error, np.zeros(3), np.zeros(3)),
+        **double_sum_cases(solution),
     }
+
+
+def double_sum_cases(solution):
+    rng = np.random.default_rng(44)
+    T, D, H = 5, 2, 3
+    x, W_xh, W_hh, b_h = rng.normal(size=(T, D)), rng.normal(size=(H, D)), rng.normal(size=(H, H)), rng.normal(size=H)
+    h0 = 0.5 * rng.normal(size=(1, H))                  # non-zero: the term (t, 1) uses h_0
+    Hs = np.concatenate([h0, solution.rnn_forward(x[:, None], h0, W_xh, W_hh, b_h)[:, 0]])   # (T + 1, H)
+    G = rng.normal(size=(T, H))
+    terms = {}
+    for t, k in [(4, 2), (5, 5), (3, 1)]:
+        right = solution.bptt_term(G, Hs, W_hh, t, k)
+        terms[f"bptt_term_{t}_{k}"] = case(solution.bptt_term, G, Hs, W_hh, t, k,
+                                           mistakes=distinct(right, bptt_term_mistakes(G, Hs, W_hh, t, k)))
+    T, B, H = 6, 3, 4
+    X, _ = order_task(B, T, np.random.default_rng(4))
+    gaps = (X, 0.5 * rng.normal(size=(B, H)), rng.normal(size=(H, 3)), 0.9 * rng.normal(size=(H, H)),
+            0.3 * rng.normal(size=H), rng.normal(size=H), [1, 2, 4, 6])
+    return {**terms, "truncation_gaps": case(solution.truncation_gaps, *gaps, mistakes=truncation_gap_mistakes(*gaps))}

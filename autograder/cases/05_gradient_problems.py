@@ -2,6 +2,8 @@
 import numpy as np
 
 from autograder.cases import case
+from rnncourse.data.synthetic import order_task
+from rnncourse.grading.gradient_flow import distance_mistakes, distinct, jacobian_bound_mistakes, order_model_mistakes
 
 OWN_NORM = ("Each array was clipped by its OWN norm; all arrays must share one factor computed from the "
             "global norm.")
@@ -46,4 +48,28 @@ def cases(solution):
             "Each factor should be diag(1 - h_t^2) W_hh (scale the ROWS of W_hh), not W_hh diag(1 - h_t^2).":
                 np.array([np.linalg.norm(M) for M in [columns[2] @ columns[1] @ columns[0], columns[2] @ columns[1],
                                                       columns[2], np.eye(2)]])}),
+        **gradient_flow_cases(solution),
+    }
+
+
+def order_model(rng, T, B, H, seed):
+    """(X, y, h0, W_xh, W_hh, b_h, w_y, b_y) on the order task; weights asymmetric, h0 and biases non-zero."""
+    X, y = order_task(B, T, np.random.default_rng(seed))
+    return (X, y, 0.5 * rng.normal(size=(B, H)), rng.normal(size=(H, 3)), 0.9 * rng.normal(size=(H, H)) / np.sqrt(H),
+            0.3 * rng.normal(size=H), rng.normal(size=H), 0.2)
+
+
+def gradient_flow_cases(solution):
+    rng = np.random.default_rng(55)
+    W_hh = np.array([[0.6, 1.5], [-0.2, 0.4]])                          # non-normal: radius < sigma_max
+    Hs = np.array([[0.3, -0.8], [0.9, 0.1], [-0.5, 0.6], [0.2, 0.95]])
+    model = order_model(rng, 5, 4, 3, seed=5)
+    short = order_model(rng, 6, 3, 4, seed=6)
+    bounds = solution.jacobian_bounds(W_hh, Hs)
+    return {
+        "jacobian_bounds": case(solution.jacobian_bounds, W_hh, Hs,
+                                mistakes=distinct(bounds, jacobian_bound_mistakes(W_hh, Hs))),
+        "order_forward_backward": case(solution.order_forward_backward, *model, mistakes=order_model_mistakes(*model)),
+        "gradient_norms_by_distance": case(solution.gradient_norms_by_distance, *short,
+                                           mistakes=distance_mistakes(*short)),
     }

@@ -2,6 +2,8 @@
 import numpy as np
 
 from autograder.cases import case
+from rnncourse.data.synthetic import order_task
+from rnncourse.grading.gated import gru_layer_mistakes, lstm_distance_mistakes, parameter_count_mistakes
 from rnncourse.numpy_ref.gru import gru_reset_before_step_forward
 
 NOTES_ORDER, TORCH_ORDER = ("f", "i", "C", "o"), ("i", "f", "C", "o")
@@ -76,4 +78,32 @@ def cases(solution):
                              np.concatenate([W[k][:, H:] for k in NOTES_ORDER])},
             "bias": {"nn.LSTM ADDS its two biases: put b in one of them and zeros in the other, not b in both.":
                      2 * np.concatenate([b[k] for k in TORCH_ORDER])}}),
+        **gated_cases(solution),
+    }
+
+
+def gated_cases(solution):
+    import torch
+
+    rng = np.random.default_rng(66)
+    counts = {name: case(solution.recurrent_parameter_count, *sizes, mistakes=parameter_count_mistakes(*sizes))
+              for name, sizes in [("count_lstm", (3, 5, 1, 4, False)), ("count_gru_deep", (7, 4, 2, 3, False)),
+                                  ("count_lstm_deep_bidirectional", (5, 3, 3, 4, True))]}
+    T, B, H = 6, 3, 4
+    X, _ = order_task(B, T, np.random.default_rng(6))
+    lstm = (X, 0.5 * rng.normal(size=(B, H)), 0.5 * rng.normal(size=(B, H)), rng.normal(size=(4 * H, 3)),
+            0.7 * rng.normal(size=(4 * H, H)), rng.normal(size=4 * H), rng.normal(size=4 * H), rng.normal(size=H))
+    T, B, D, H = 5, 3, 4, 2
+    gru = (rng.normal(size=(T, B, D)), rng.normal(size=(B, H)), rng.normal(size=(3 * H, D)), rng.normal(size=(3 * H, H)),
+           rng.normal(size=3 * H), rng.normal(size=3 * H))
+
+    def on_tensors(*args):
+        return solution.gru_layer_torch(*(None if a is None else torch.from_numpy(a) for a in args))
+
+    return {
+        **counts,
+        "lstm_gradient_norms_by_distance": case(solution.lstm_gradient_norms_by_distance, *lstm,
+                                                mistakes=lstm_distance_mistakes(*lstm)),
+        "gru_layer_torch": case(on_tensors, *gru, mistakes=gru_layer_mistakes(*gru),
+                                from_zeros=on_tensors(gru[0], None, *gru[2:])),
     }

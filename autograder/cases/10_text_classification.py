@@ -1,9 +1,11 @@
 """Stored cases of assignment 10_text_classification (see autograder/cases/__init__.py)."""
+import numpy as np
 import torch
 from torch import nn
 
 from autograder.cases import case
 from rnncourse.grading.packing import final_state_mistakes
+from rnncourse.grading.text_model import masked_mean_pool_mistakes, parameter_count_mistakes
 
 
 def parameters(module: nn.Module) -> dict:
@@ -30,7 +32,17 @@ def cases(solution):
         h = solution.final_states(lstm, embedding(text_ids), text_lengths)          # (B, H)
         scores = out(torch.relu(dense(h)))
         no_relu = torch.softmax(out(dense(h)), -1)
+    counts = {"parameter_count_gru": (2000, 64, 64, 32, 2, "GRU", False),
+              "parameter_count_bilstm": (2000, 64, 64, 32, 2, "LSTM", True)}
+    rng = np.random.default_rng(10)
+    lengths_pool = np.array([4, 1, 2])
+    outputs = rng.normal(size=(4, 3, 2))
+    outputs[np.arange(4)[:, None] >= lengths_pool[None, :]] = 100.0    # what a padded step may hold: never read it
+    pool = lambda outputs, lengths: solution.masked_mean_pool(torch.from_numpy(outputs), torch.from_numpy(lengths)).numpy()
     return {
+        **{name: case(solution.classifier_parameter_count, *args, mistakes=parameter_count_mistakes(*args))
+           for name, args in counts.items()},
+        "masked_mean_pool": case(pool, outputs, lengths_pool, mistakes=masked_mean_pool_mistakes(outputs, lengths_pool)),
         "pad_batch_ids": case(solution.pad_batch_ids, [[5, 6, 7], [8], [9, 4]], 0, mistakes={
             "ids is batch-first (B, T_max); the course's convention is time-major (T_max, B).": ids.T}),
         "final_states": {"gru": parameters(gru), "embedded": embedded, "lengths": lengths, "expected": final,

@@ -1,7 +1,10 @@
 """Stored cases of assignment 11_forecasting (see autograder/cases/__init__.py)."""
 import numpy as np
+import torch
 
 from autograder.cases import case
+from rnncourse.data.timeseries import load_co2_monthly
+from rnncourse.grading.rollout import ar1_rmse_mistakes, rnn_forecast_mistakes, rollout_mistakes
 
 OUT_OF_PHASE = ("The forecast is one step out of phase (it starts at history[{}]): step k = 1 must read "
                 "history[-season].")
@@ -22,7 +25,19 @@ def cases(solution):
     forecast = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
     truth = np.array([[1.0, 0.0], [0.0, 4.0], [5.0, 0.0]])
     error = forecast - truth
+
+    rng = np.random.default_rng(11)
+    H, K = 4, 2
+    rnn_args = (rng.normal(size=(6, 3, 1)), rng.uniform(-0.8, 0.8, size=(H, 1)), rng.uniform(-0.8, 0.8, size=(H, H)),
+                rng.uniform(-0.5, 0.5, size=H), rng.uniform(-0.8, 0.8, size=(K, H)), rng.uniform(-0.5, 0.5, size=K))
+    w_ar, history = np.array([0.3, 0.5, 1.0]), np.array([2.0, 4.0, 1.0, 3.0, 5.0])
+    _, co2 = load_co2_monthly()
     return {
+        "ar1_forecast_rmse": case(solution.ar1_forecast_rmse, 0.8, 2.0, 5, mistakes=ar1_rmse_mistakes(0.8, 2.0, 5)),
+        "recursive_forecast": case(solution.recursive_forecast, w_ar, history, 4,
+                                   mistakes=rollout_mistakes(w_ar, history, 4)),
+        "rnn_forecast": case(lambda *a: solution.rnn_forecast_torch(*map(torch.from_numpy, a)).numpy(), *rnn_args, mistakes=rnn_forecast_mistakes(*rnn_args)),
+        "compare_forecasts": case(solution.compare_forecasts, co2, 13, 12, 12, 400),
         "make_windows": case(solution.make_windows, series, 3, 2, mistakes={
             "X": {"The inputs are batch-first (N, window, 1); the course's models read time-major (window, N, 1).":
                       X.transpose(1, 0, 2),

@@ -10,6 +10,8 @@ import numpy as np
 from autograder.probes import Call
 from autograder.probes.judge import Feedback, array_check, dict_check, fields, same_array
 from autograder.probes.wire import GradientOf
+from rnncourse.data.synthetic import order_task
+from rnncourse.grading.gradient_flow import bptt_term_mistakes, distinct, truncation_gap_mistakes
 from rnncourse.grading.rnn import truncated_backward_mistakes
 from rnncourse.numpy_ref.rnn import rnn_forward
 
@@ -18,7 +20,13 @@ HIDDEN = {
     "test_truncated_rnn_backward_hidden": "truncated_rnn_backward on random shapes and windows (k = 1, k dividing T, k >= T).",
     "test_numerical_gradient_hidden": "numerical_gradient on other shapes and functions; the array is restored exactly.",
     "test_relative_error_hidden": "relative_error on random arrays of several shapes, and its invariance to scaling both arrays.",
+    "test_bptt_term_hidden": "bptt_term on random sizes and pairs (k = 1, k = t included); the terms of all pairs sum "
+                             "to full BPTT's dW_hh.",
+    "test_truncation_gaps_hidden": "truncation_gaps on the order task of other lengths, sizes and windows (k = 1, k >= T "
+                                   "included).",
 }
+TERM_HINT = ("first carry G[t-1] back to dL_t/da_k (through dh_t/dh_k and the slope of step k), then ask which "
+             "vector W_hh multiplies at step k.")
 JACOBIAN_HINT = "J starts as the identity; each factor is diag(1 - h_i**2) @ W_hh, multiplied on the left."
 FLOAT64 = "a central difference with a step of 1e-6 is lost in float32's rounding (about 1e-7 of each value)"
 TRUNCATED = dict_check(("dW_hh", "dW_xh", "db_h", "dX", "dh0"), lambda *args: truncated_backward_mistakes(*args))
@@ -42,6 +50,24 @@ def _gradient_check(analytic):
             raise Feedback("numerical_gradient changed the array: restore every entry.")
         same_array("the numerical gradient", gradient, analytic, float64_reason=FLOAT64)
     return check
+
+
+def _term_check(got, want, args):
+    G, Hs, W_hh, t, k = args
+    same_array(f"the term ({t}, {k})", got, want, mistakes=distinct(want, bptt_term_mistakes(*args)), hint=TERM_HINT)
+
+
+def _gaps_check(got, want, args):
+    same_array("truncation_gaps", got, want, mistakes=truncation_gap_mistakes(*args),
+               hint="dHs is zero except dHs[T-1] = w; compare dW_hh of each window with dW_hh of the window T.")
+
+
+def _double_sum(T, D, H, rng):
+    """(G, Hs, W_hh) of one sequence with a non-zero h0."""
+    x, W_xh, W_hh, b_h = rng.normal(size=(T, 1, D)), rng.normal(size=(H, D)), 0.8 * rng.normal(size=(H, H)), rng.normal(size=H)
+    h0 = 0.5 * rng.normal(size=(1, H))
+    Hs = np.concatenate([h0, rnn_forward(x, h0, W_xh, W_hh, b_h)[:, 0]])
+    return rng.normal(size=(T, H)), Hs, W_hh
 
 
 def probes(rng):
@@ -104,4 +130,23 @@ def probes(rng):
         "test_relative_error_visible": [("relative_error", (a, a)), ("relative_error", (a, 2 * a)),
                                         ("relative_error", (np.zeros(size()),) * 2)],
         "test_relative_error_hidden": cases,
+        "test_bptt_term_visible": [("bptt_term", _double_sum(5, 2, 3, rng) + (4, 2))],
+        "test_bptt_term_hidden": _term_calls(rng, size(4, 7), size(), size(2, 5)),
+        "test_truncation_gaps_visible": [("truncation_gaps", _gap_args(rng, 6, 3, 4, [1, 2, 4, 6]))],
+        "test_truncation_gaps_hidden": [Call("truncation_gaps", _gap_args(rng, T, size(2, 6), size(2, 6), windows), _gaps_check,
+                                             f"T={T}, windows {windows}")
+                                        for T, windows in [(size(7, 20), [1, 3, 5, 40]), (size(3, 6), [2, 1, 10])]],
     }
+
+
+def _term_calls(rng, T, D, H):
+    """Every pair 1 <= k <= t <= T of one sequence (k = 1 and k = t among them): all the terms of the double sum."""
+    G, Hs, W_hh = _double_sum(T, D, H, rng)
+    return [Call("bptt_term", (G, Hs, W_hh, t, k), _term_check, f"T={T}, H={H}, t={t}, k={k}")
+            for t in range(T, 0, -1) for k in range(1, t + 1)]
+
+
+def _gap_args(rng, T, B, H, windows):
+    X, _ = order_task(B, T, np.random.default_rng(int(rng.integers(2**31))))
+    return (X, 0.5 * rng.normal(size=(B, H)), rng.normal(size=(H, 3)), 0.9 * rng.normal(size=(H, H)) / np.sqrt(H),
+            0.3 * rng.normal(size=H), rng.normal(size=H), windows)

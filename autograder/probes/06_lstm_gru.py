@@ -10,7 +10,10 @@ grader's process.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, fields, keys, same_array, tuple_check
+from autograder.probes.judge import Feedback, fields, keys, same_array, same_int, tuple_check
+from autograder.probes.wire import Tensor
+from rnncourse.data.synthetic import order_task
+from rnncourse.grading.gated import gru_layer_mistakes, lstm_distance_mistakes, parameter_count_mistakes
 from rnncourse.grading.gates import gru_mistakes, lstm_backward_mistakes
 
 HIDDEN = {
@@ -18,7 +21,18 @@ HIDDEN = {
     "test_lstm_cell_backward_hidden": "lstm_cell_backward on random shapes, as torch autograd through nn.LSTMCell computes it.",
     "test_gru_cell_forward_hidden": "gru_cell_forward on random shapes, as torch.nn.GRUCell computes it.",
     "test_lstm_params_to_torch_hidden": "nn.LSTM loaded with lstm_params_to_torch's arrays computes the per-gate LSTM equations.",
+    "test_recurrent_parameter_count_hidden": "recurrent_parameter_count for random sizes, layers, gate counts and "
+                                             "directions, against PyTorch's modules.",
+    "test_lstm_gradient_norms_by_distance_hidden": "lstm_gradient_norms_by_distance on the order task of other lengths "
+                                                   "and sizes (T = 1 included).",
+    "test_gru_layer_torch_hidden": "gru_layer_torch on random shapes against torch.nn.GRU on CPU in float64 (h0 given "
+                                   "and None), and on the meta device in float32.",
 }
+FIXED = ("Make every new tensor from the inputs (X.new_zeros, device=X.device, dtype=X.dtype), never on a fixed "
+         "device or with a fixed dtype.")
+ZERO_STATE = ("With h0 = None the state starts as zeros made like the inputs (X.new_zeros(B, H)); torch.zeros(B, H) "
+              "is float32 on the CPU and does not mix with float64 inputs.")
+GRU_STATES = "gates r, z, n; n = tanh(Gx_n + r * Gh_n); h_t = (1 - z) * n + z * h_prev, carried from step to step."
 GATES = "c_t = f * c_prev + i * g, gates in the order i, f, g, o."
 
 
@@ -75,6 +89,58 @@ def _mapping(got, want, args):
                hint="gate order i, f, g, o; columns [:H] of each W[k] are W_hh, [H:] are W_ih; one bias set to zero.")
 
 
+def _count(got, want, args):
+    D, H, layers, gates, bidirectional = args
+    module = {1: "RNN", 3: "GRU", 4: "LSTM"}[gates]
+    wrong = parameter_count_mistakes(*args)
+    if isinstance(got, (int, np.integer)) and not isinstance(got, bool):
+        for message, value in wrong.items():
+            if int(got) == value != int(want):
+                raise Feedback(f"recurrent_parameter_count is wrong. {message}")
+    same_int(f"The parameter count of nn.{module}({D}, {H}, num_layers={layers}, bidirectional={bidirectional})",
+             got, _torch_count(*args), hint="count per layer and per direction: what does each gate block hold, and what is the input "
+                  "size of a layer above the first?")
+
+
+def _torch_count(D, H, layers, gates, bidirectional):
+    import torch
+
+    module = {1: torch.nn.RNN, 3: torch.nn.GRU, 4: torch.nn.LSTM}[gates](D, H, num_layers=layers, bidirectional=bidirectional)
+    return sum(p.numel() for p in module.parameters())
+
+
+def _lstm_distance(got, want, args):
+    same_array("lstm_gradient_norms_by_distance", got, want, mistakes=lstm_distance_mistakes(*args),
+               hint="run your cell forward over all steps, then your cell backward from step T, passing dh_prev and "
+                    "dc_prev of step t as dh_t and dc_t of step t - 1.")
+
+
+def _gru_states(got, want, args):
+    """Against torch.nn.GRU itself, run in the grader's process."""
+    import torch
+
+    X, h0, W_ih, W_hh, b_ih, b_hh = (None if a is None else a.value for a in args)
+    gru = torch.nn.GRU(X.shape[2], W_hh.shape[1]).double()
+    gru.load_state_dict({"weight_ih_l0": torch.from_numpy(W_ih), "weight_hh_l0": torch.from_numpy(W_hh),
+                         "bias_ih_l0": torch.from_numpy(b_ih), "bias_hh_l0": torch.from_numpy(b_hh)})
+    with torch.no_grad():
+        out = gru(torch.from_numpy(X), None if h0 is None else torch.from_numpy(h0)[None])[0].numpy()
+    same_array("the states", got, out, mistakes=gru_layer_mistakes(X, h0, W_ih, W_hh, b_ih, b_hh), hint=GRU_STATES,
+               float64_reason="the inputs are float64 tensors and the result keeps their dtype")
+
+
+def _on_meta(got, want, args):
+    is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
+    if is_tensor is not True:
+        raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
+    if on_meta is not True:
+        raise Feedback("On inputs on the meta device the result is on another device. " + FIXED)
+    if float32 is not True:
+        raise Feedback("On float32 inputs the result is not float32. " + FIXED)
+    if list(shape) != list(want[1]):
+        raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (T, B, H).")
+
+
 def probes(rng):
     def size(low=1, high=6):
         return int(rng.integers(low, high + 1))
@@ -98,6 +164,33 @@ def probes(rng):
         return Call("lstm_params_to_torch", (W, b), lambda got, want, args, X=rng.normal(size=(6, 2, D)): _mapping(got, want, args + (X,)),
                     f"D={D}, H={H}")
 
+    def count(H, layers, gates, bidirectional):
+        D = H + size(1, 4)                               # D not H nor 2H: the classic slips then give different counts
+        D += D == 2 * H
+        args = (D, H, layers, gates, bidirectional)
+        return Call("recurrent_parameter_count", args, _count, f"D={D}, H={H}, layers={layers}, gates={gates}, "
+                                                               f"bidirectional={bidirectional}")
+
+    def lstm_run(T, B, H):
+        X, _ = order_task(B, T, np.random.default_rng(int(rng.integers(2**31)))) if T >= 2 else (np.eye(3)[rng.integers(3, size=(1, B))], None)
+        bound = 1.0 / np.sqrt(H)
+        return (X, 0.5 * rng.normal(size=(B, H)), 0.5 * rng.normal(size=(B, H))) + params(4, 3, H)[:2] + \
+            (rng.uniform(-bound, bound, size=4 * H) + np.repeat([0.0, 2.0, 0.0, 0.0], H), rng.uniform(-bound, bound, size=4 * H),
+             rng.normal(size=H))
+
+    def gru_torch(T, B, D, H):
+        X, h0 = rng.normal(size=(T, B, D)), rng.normal(size=(B, H))
+        weights = params(3, D, H)
+        label = f"T={T}, B={B}, D={D}, H={H}"
+        given = (Tensor(X), Tensor(h0)) + tuple(Tensor(a) for a in weights)
+        zeros = (Tensor(X), None) + tuple(Tensor(a) for a in weights)
+        on_error = "Meta tensors have no values: a tensor on a fixed device, NumPy, .numpy() and .item() fail there. " + FIXED
+        return [Call("gru_layer_torch", given, _gru_states, f"{label}, CPU float64"),
+                Call("gru_layer_torch", zeros, _gru_states, f"{label}, h0 = None, CPU float64", on_error=ZERO_STATE),
+                Call("gru_layer_torch", given, _on_meta, f"{label}, meta device float32", driver="meta", on_error=on_error),
+                Call("gru_layer_torch", zeros, _on_meta, f"{label}, h0 = None, meta device float32", driver="meta",
+                     on_error=on_error)]
+
     def hidden(name, make, check, sizes):
         return [Call(name, make(*s), check, "B={}, D={}, H={}".format(*s)) for s in sizes]
 
@@ -110,4 +203,16 @@ def probes(rng):
         "test_gru_cell_forward_visible": [("gru_cell_forward", gru(size(2, 5), size(), size(2, 6)))],
         "test_gru_cell_forward_hidden": hidden("gru_cell_forward", gru, _gru, [(1, 1, 1), (size(2, 6), size(), size())]),
         "test_lstm_params_to_torch_hidden": [notes(1, 1), notes(size(2, 5), size(2, 5))],
+        "test_recurrent_parameter_count_visible": [("recurrent_parameter_count", (size(), size(2, 8), 2, 4, True))],
+        "test_recurrent_parameter_count_hidden": [count(size(2, 9), 1, 1, False), count(size(2, 9), size(2, 4), 3, False),
+                                                  count(size(2, 9), size(2, 4), 4, True), count(size(2, 9), size(2, 3), 1, True)],
+        "test_lstm_gradient_norms_by_distance_visible": [("lstm_gradient_norms_by_distance", lstm_run(6, 3, 4))],
+        "test_lstm_gradient_norms_by_distance_hidden": [Call("lstm_gradient_norms_by_distance", lstm_run(1, 2, 2),
+                                                             _lstm_distance, "T=1"),
+                                                        Call("lstm_gradient_norms_by_distance",
+                                                             lstm_run(size(8, 20), size(2, 6), size(2, 6)), _lstm_distance)],
+        "test_gru_layer_torch_visible": [Call("gru_layer_torch", tuple(Tensor(a) for a in (rng.normal(size=(4, 2, 3)),
+                                                                                          rng.normal(size=(2, 3)))
+                                                                       + params(3, 3, 3)))],
+        "test_gru_layer_torch_hidden": gru_torch(1, 1, 1, 2) + gru_torch(size(3, 7), size(2, 5), size(1, 4), size(2, 5)),
     }

@@ -6,19 +6,81 @@ LSTM and GRU on unsorted padded batches; a classifier with a GRU and with a bidi
 The kernel builds the ``torch.nn`` layers from the grader's weights; the grader rebuilds the same
 layers to name the classic mistakes (``rnncourse.grading.packing``). classify runs the student's
 own final_states.
+
+The newer tasks: classifier_parameter_count for every cell and both directions on sizes too large
+to build, compared exactly (an int), the classic counting slips of ``rnncourse.grading.text_model``
+named where they differ; masked_mean_pool on padded batches whose padded steps hold large values,
+T_max different from B, on CPU in float64 and on the ``meta`` device in float32; names_experiment
+with the grader's seed, judged by properties (majority about one half, bag of characters above it,
+the recurrent classifier above the bag).
 """
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import fields, same_array
+from autograder.probes.judge import Feedback, fields, keys, same_array
 from autograder.probes.wire import Module, Tensor
 from rnncourse.grading.packing import final_state_mistakes, reference_final_states
+from rnncourse.grading.text_model import masked_mean_pool_mistakes, parameter_count_mistakes
 
 HIDDEN = {
     "test_pad_batch_ids_hidden": "pad_batch_ids on random batches, another pad id, and a batch of one.",
     "test_final_states_hidden": "final_states for RNN, LSTM, GRU and bidirectional LSTM/GRU on random padded batches.",
     "test_classify_hidden": "classify with a GRU and with a bidirectional LSTM, on random weights and batches.",
+    "test_classifier_parameter_count_hidden": "classifier_parameter_count for every cell, one and two directions, on "
+                                              "other sizes.",
+    "test_masked_mean_pool_hidden": "masked_mean_pool on random padded batches (a batch of one included) on CPU in "
+                                    "float64, and on the meta device in float32.",
+    "test_names_experiment_hidden": "names_experiment with other seeds: the recurrent classifier beats the bag of "
+                                    "characters, which beats the majority guess.",
 }
+FIXED = ("Build the mask with torch.arange(T_max, device=outputs.device) and keep the dtype of outputs; no NumPy, "
+         "no .item(), nothing on a fixed device or dtype.")
+
+
+def _count(got, want, args):
+    what = f"classifier_parameter_count{tuple(args)}"
+    if isinstance(got, bool) or not isinstance(got, (int, np.integer)):
+        raise Feedback(f"{what} should be an int.")
+    if int(got) != int(want):
+        named = [message for message, wrong in parameter_count_mistakes(*args).items() if wrong == int(got)]
+        raise Feedback(f"{what} is {int(got)}, expected {int(want)}. " + (named[0] if len(named) == 1 else
+                       "Count each layer's weights and biases from the shapes PyTorch gives them."))
+
+
+def _pooled(got, want, args):
+    same_array("the means", got, want, mistakes=masked_mean_pool_mistakes(args[0].value, args[1].value),
+               float64_reason="the outputs are float64 tensors and the result keeps their dtype")
+
+
+def _pooled_on_meta(got, want, args):
+    is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
+    if is_tensor is not True:
+        raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
+    if on_meta is not True or float32 is not True:
+        raise Feedback("On float32 inputs on the meta device the result changed device or dtype. " + FIXED)
+    if list(shape) != list(want[1]):
+        raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (B, F).")
+
+
+def _names(got, want, args):
+    got = keys("names_experiment", got, ("recurrent", "bag_of_characters", "majority"))
+    values = {}
+    for key in ("recurrent", "bag_of_characters", "majority"):
+        value = got[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) or not 0 <= value <= 1:
+            raise Feedback(f'result["{key}"] should be an accuracy: one number between 0 and 1.')
+        values[key] = float(value)
+    if not 0.4 <= values["majority"] <= 0.6:
+        raise Feedback(f"The majority guess is right {values['majority']:.3f} of the time on balanced classes: take the "
+                       "most frequent class of the training labels and count how often the test labels equal it.")
+    if not values["bag_of_characters"] > values["majority"] + 0.08:
+        raise Feedback(f"The bag of characters reaches {values['bag_of_characters']:.3f}, hardly more than the majority "
+                       "guess: count each letter of the name (not the padding) and train the linear layer on the counts.")
+    if not values["recurrent"] > values["bag_of_characters"] + 0.03:
+        raise Feedback(f"Your recurrent classifier reaches {values['recurrent']:.3f} against {values['bag_of_characters']:.3f} "
+                       "for the bag of characters with seed " f"{args[0]}: train it as specified (Adam, lr 0.01, 8 epochs, "
+                       "batches of 32, your pad_batch_ids and classify).")
+
 
 
 def _layer(spec: Module):
@@ -107,7 +169,30 @@ def probes(rng):
                   module("Linear", {"weight": (C, Dd), "bias": (C,)}, in_features=Dd, out_features=C))
         return Call("classify", layers + (Tensor(ids), Tensor(lengths)), _classified, f"{name}, bidirectional={bidirectional}")
 
+    def count(cell, bidirectional):
+        sizes = [int(rng.integers(1000, 50001)), int(rng.integers(50, 301)), int(rng.integers(50, 301)),
+                 int(rng.integers(16, 129)), int(rng.integers(2, 11))]
+        return Call("classifier_parameter_count", (*sizes, cell, bidirectional), _count, f"{cell}, bidirectional={bidirectional}")
+
+    def pool(T, B, F):
+        lengths = rng.integers(1, T + 1, size=B).astype(np.int64)
+        lengths[rng.integers(B)] = T
+        if B > 1:
+            lengths[(int(np.argmax(lengths)) + 1) % B] = int(rng.integers(1, T))     # at least one padded sequence
+        outputs = rng.normal(size=(T, B, F))
+        outputs[np.arange(T)[:, None] >= lengths[None, :]] = rng.uniform(50, 100)
+        args, label = (Tensor(outputs), Tensor(lengths)), f"T_max={T}, B={B}, F={F}"
+        return [Call("masked_mean_pool", args, _pooled, f"{label}, CPU float64"),
+                Call("masked_mean_pool", args, _pooled_on_meta, f"{label}, meta device float32", driver="meta",
+                     on_error="Meta tensors have no values: NumPy, .item() and tensors on a fixed device fail there. " + FIXED)]
+
+    T_pool = int(rng.integers(3, 8))
     return {
+        "test_classifier_parameter_count_hidden": [count(cell, bidirectional) for cell in ("RNN", "GRU", "LSTM")
+                                                   for bidirectional in (False, True)],
+        "test_masked_mean_pool_hidden": pool(T_pool, 1, int(rng.integers(1, 4))) + pool(T_pool, T_pool + int(rng.integers(1, 4)),
+                                                                                        int(rng.integers(2, 5))),
+        "test_names_experiment_hidden": [Call("names_experiment", (int(rng.integers(1, 10_000)),), _names)],
         "test_pad_batch_ids_visible": [pad(int(rng.integers(2, 5)), 0)],
         "test_pad_batch_ids_hidden": [pad(1, 0, _padded, "a batch of one"), pad(int(rng.integers(2, 10)), None, _padded,
                                                                                    "the default pad id"),

@@ -12,19 +12,37 @@ Parameter sets, thresholds, loss histories and training problems come from the g
   (``rnncourse.grading.training.make_problem``): once with a patience that stops it early, once
   with a patience it never reaches, so that it runs to max_epochs with its best epoch earlier
   than the last: the best parameters must be restored in both cases.
+* linear_rnn_weight_gradient: |w| above and below 1, a negative w, and T = 1 (where the gradient is
+  0); the mistakes of ``rnncourse.grading.exploding`` are named where they differ from the answer.
+* clipped_sgd_step: a gradient above and one below the threshold, on CPU in float64, and on the
+  ``meta`` device in float32, where a Python ``if`` on the norm fails.
+* clipping_experiment on the standardised sunspots with the grader's seed and threshold, judged by
+  properties: both runs start from the same loss; without clipping the loss leaves the rails (above
+  10 times its start, or not finite); with clipping every loss is finite, the last is below 70% of
+  the first, and every norm returned before clipping is finite.
 """
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, fields, same_array, same_bool
-from autograder.probes.wire import Params
+from autograder.probes.judge import Feedback, as_numbers, fields, keys, same_array, same_bool
+from autograder.probes.wire import Params, Tensor
+from rnncourse.data.timeseries import load_sunspots
 from rnncourse.grading.clipping import norm_mistakes
+from rnncourse.grading.exploding import clipped_step_mistakes, linear_rnn_gradient_mistakes
 
 HIDDEN = {
     "test_clip_grad_norm_hidden": "clip_grad_norm on random parameter sets (handed over as a generator, like model.parameters()) and thresholds.",
     "test_should_stop_hidden": "should_stop on random loss histories and patiences.",
     "test_train_hidden": "train_with_early_stopping on other problems, stopping early and running to max_epochs: losses and restored parameters.",
+    "test_linear_rnn_weight_gradient_hidden": "linear_rnn_weight_gradient for other weights (|w| above and below 1, negative "
+                                              "w) and lengths (T = 1 included).",
+    "test_clipped_sgd_step_hidden": "clipped_sgd_step on random shapes and thresholds on CPU in float64, and on the meta "
+                                    "device in float32.",
+    "test_clipping_experiment_hidden": "clipping_experiment on the sunspots with other seeds and thresholds: properties of the "
+                                       "losses and norms.",
 }
+NO_BRANCH = ("Compute the factor with torch operations (torch.clamp, torch.minimum), without a Python if, float() or "
+             ".item() on a tensor, and make nothing on a fixed device or dtype.")
 TRAIN = dict(lr=0.005, max_norm=0.3)
 
 
@@ -91,6 +109,53 @@ def _trained(seed, patience, max_epochs):
     return check
 
 
+def _gradient(got, want, args):
+    if np.ndim(got) != 0:
+        raise Feedback("Return dL/dw as one number (a float).")
+    same_array(f"dL/dw for w={args[0]:.3g}, T={len(args[1])}", float(got), want,
+               mistakes=linear_rnn_gradient_mistakes(*args),
+               hint="dL/dh_T = h_T; going back, dL/dh_{t-1} = w dL/dh_t, and step t adds dL/dh_t * h_{t-1} to dL/dw.")
+
+
+def _step(got, want, args):
+    values = [a.value if isinstance(a, Tensor) else a for a in args]
+    same_array("the new parameters", got, want, mistakes=clipped_step_mistakes(*values),
+               float64_reason="the inputs are float64 tensors and the result keeps their dtype")
+
+
+def _step_on_meta(got, want, args):
+    is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
+    if is_tensor is not True:
+        raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
+    if on_meta is not True or float32 is not True:
+        raise Feedback("On float32 inputs on the meta device the result changed device or dtype. " + NO_BRANCH)
+    if list(shape) != list(want[1]):
+        raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])}.")
+
+
+def _experiment(got, want, args):
+    steps = args[3]
+    got = keys("clipping_experiment", got, ("unclipped", "clipped", "unclipped_norms", "clipped_norms"))
+    runs = {}
+    for key in ("unclipped", "clipped", "unclipped_norms", "clipped_norms"):
+        runs[key] = np.asarray(as_numbers(f'result["{key}"]', got[key]), dtype=float)
+        if runs[key].shape != (steps,):
+            raise Feedback(f'result["{key}"] has shape {runs[key].shape}, expected ({steps},): one number per step.')
+    unclipped, clipped = runs["unclipped"], runs["clipped"]
+    if not unclipped[0] == clipped[0]:
+        raise Feedback("The two runs start from different losses: call torch.manual_seed(seed) right before building "
+                       "each run's rnn and readout, in the same order.")
+    if np.all(np.isfinite(unclipped) & (unclipped < 10 * unclipped[0])):
+        raise Feedback(f"Without clipping the loss stayed below 10 times its first value at lr = {args[1]}: is the "
+                       "unclipped run really unclipped (clip_grad_norm with max_norm = inf), with plain SGD?")
+    if not (np.all(np.isfinite(clipped)) and clipped[-1] < 0.7 * clipped[0]):
+        raise Feedback(f"With clipping at max_norm = {args[2]:.3g} the loss should go down to below 70% of its first "
+                       f"value ({clipped[0]:.3g}) and stay finite, but it ends at {clipped[-1]:.3g}: is your clip_grad_norm "
+                       "called after backward() and before step(), on all parameters?")
+    if not np.all(np.isfinite(runs["clipped_norms"])):
+        raise Feedback('result["clipped_norms"] holds values that are not finite: record the norm clip_grad_norm returns.')
+
+
 def probes(rng):
     def history(low=1, high=12):
         return [float(v) for v in rng.integers(0, 6, size=int(rng.integers(low, high + 1)))]
@@ -123,7 +188,28 @@ def probes(rng):
         return Call("train_with_early_stopping", (state, batches, val, TRAIN["lr"], max_epochs, TRAIN["max_norm"], patience),
                     _trained(seed, patience, max_epochs), label, driver="train")
 
+    def gradient(w, T, label):
+        return Call("linear_rnn_weight_gradient", (float(w), rng.normal(size=T)), _gradient, label)
+
+    def step(shape, scale, label):
+        args = (rng.normal(size=shape), scale * rng.normal(size=shape))
+        tensors = tuple(Tensor(a) for a in args) + (float(rng.uniform(0.05, 0.5)), float(rng.uniform(0.5, 2.0)))
+        return [Call("clipped_sgd_step", tensors, _step, f"{label}, CPU float64"),
+                Call("clipped_sgd_step", tensors, _step_on_meta, f"{label}, meta device float32", driver="meta",
+                     on_error="Meta tensors have no values: a Python if on a tensor, float(), .item() and NumPy fail "
+                              "there. " + NO_BRANCH)]
+
+    _, sunspots = load_sunspots()
+    sunspots = (sunspots - sunspots.mean()) / sunspots.std()
     return {
+        "test_linear_rnn_weight_gradient_hidden": [gradient(rng.uniform(1.05, 1.4), int(rng.integers(6, 13)), "|w| > 1"),
+                                                   gradient(rng.uniform(0.3, 0.9), int(rng.integers(3, 9)), "|w| < 1"),
+                                                   gradient(rng.uniform(-1.3, -0.5), int(rng.integers(3, 9)), "w < 0"),
+                                                   gradient(rng.uniform(0.5, 1.5), 1, "T = 1")],
+        "test_clipped_sgd_step_hidden": step((int(rng.integers(2, 6)), int(rng.integers(2, 5))), 5.0, "a large gradient")
+                                        + step((int(rng.integers(2, 9)),), 0.01, "a small gradient"),
+        "test_clipping_experiment_hidden": [Call("clipping_experiment", (sunspots, 1.0, float(rng.uniform(0.4, 0.8)), 60,
+                                                                         int(rng.integers(1, 1000))), _experiment)],
         "test_clip_grad_norm_hidden": [clip(3.0, rng.uniform(0.1, 1.0), True, "large gradients"),
                                        clip(0.01, rng.uniform(1.0, 5.0), False, "small gradients"),
                                        clip(2.0, rng.uniform(0.5, 2.0), False, "")],

@@ -7,13 +7,18 @@ never zero, so a loop or a scan that ignores it shows. The expected values are t
 solution's; the course's tests hold it equal to the chapter's minGRU reference
 (:mod:`rnncourse.numpy_ref.min_rnn`), which names the classic slips here, in the grader's process.
 The torch function also runs on the ``meta`` device in float32, where a hard-coded device or dtype
-shows.
+shows. The experiment runs the student's three NumPy functions on the standardised CO2 series with
+the grader's weights (update-gate biases of 2 to 3, so that every unit's product of a_t underflows
+within the series) and its own initial state; its result is judged by properties: the scan within
+1e-8 of the loop at every length, the cumulative product too on the first 20 steps but not on the
+whole series.
 """
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, array_check, fields, same_array, tuple_check
+from autograder.probes.judge import Feedback, array_check, as_numbers, fields, keys, same_array, tuple_check
 from autograder.probes.wire import Tensor
+from rnncourse.data.timeseries import load_co2_monthly
 from rnncourse.grading.min_gru import coefficient_mistakes, state_mistakes
 
 HIDDEN = {
@@ -22,6 +27,9 @@ HIDDEN = {
     "test_min_gru_parallel_hidden": "min_gru_parallel on random shapes (T = 1, B = 1, H = 1 included, T not a power of 2).",
     "test_min_gru_parallel_torch_hidden": "min_gru_parallel_torch on random shapes on CPU in float64, and on the meta "
                                           "device in float32.",
+    "test_min_gru_cumulative_hidden": "min_gru_cumulative on random short sequences (T = 1, B = 1, H = 1 included).",
+    "test_long_sequence_errors_hidden": "long_sequence_errors on the CO2 series with other weights and initial states: "
+                                        "properties of the errors.",
 }
 STATES = "h_t = a_t * h_{t-1} + b_t with a_t = 1 - z_t, b_t = z_t * g(W_h x_t + b_h), from h0; return h_1 .. h_T."
 FIXED = ("Make every new tensor from the inputs (torch.ones_like, X.new_zeros, device=X.device, dtype=X.dtype), "
@@ -47,6 +55,28 @@ def _on_meta(got, want, args):
         raise Feedback("On float32 inputs the result is not float32. " + FIXED)
     if list(shape) != list(want[1]):
         raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (T, B, H).")
+
+
+def _long_errors(got, want, args):
+    """Properties of the experiment's errors, whatever their exact (rounding-level) values."""
+    lengths = args[-1]
+    got = keys("long_sequence_errors", got, ("scan", "cumulative"))
+    scan, product = (np.asarray(as_numbers(f'errors["{key}"]', got[key]), dtype=float) for key in ("scan", "cumulative"))
+    for key, errors in (("scan", scan), ("cumulative", product)):
+        if errors.shape != (len(lengths),):
+            raise Feedback(f'errors["{key}"] has shape {errors.shape}, expected ({len(lengths)},): one number per length.')
+    for L, error in zip(lengths, scan):
+        if not error < 1e-8:
+            raise Feedback(f"Over the first {L} steps of the series your scan is {error:.3g} from your loop (lengths "
+                           f"{lengths}): the doubling scan should stay exact at every length. If min_gru_parallel uses "
+                           "the cumulative product, replace it by the doubling scan of part 2.")
+    if not product[0] < 1e-8:
+        raise Feedback(f"On the first {lengths[0]} steps your cumulative form is {product[0]:.3g} from your loop; it "
+                       "should agree there (the product has not underflowed yet).")
+    if product[-1] < 1e-3:
+        raise Feedback(f"Over all {lengths[-1]} steps your cumulative form stays within {product[-1]:.3g} of your loop, "
+                       "although a_1 ... a_t underflows there: compute A_t with np.cumprod and divide by it exactly as "
+                       "the formula reads (no logarithms), and report a nan or an inf as it is.")
 
 
 def probes(rng):
@@ -77,6 +107,15 @@ def probes(rng):
     def odd_T():
         return int(rng.choice([3, 5, 6, 7, 11, 13]))
 
+    def long_series():
+        _, co2 = load_co2_monthly()
+        X = ((co2 - co2.mean()) / co2.std())[:, None, None]       # (526, 1, 1)
+        H = size(2, 5)
+        weights = (rng.uniform(-0.5, 0.5, size=(H, 1)), rng.uniform(2.0, 3.0, size=H),
+                   rng.uniform(-1.0, 1.0, size=(H, 1)), rng.uniform(-0.5, 0.5, size=H))
+        lengths = [20, size(50, 150), len(X)]
+        return Call("long_sequence_errors", (X, rng.normal(size=(1, H)), *weights, lengths), _long_errors, f"H={H}")
+
     visible = inputs(odd_T(), size(), size(1, 4), size())
     return {
         "test_min_gru_coefficients_visible": [("min_gru_coefficients", visible[:1] + visible[2:])],
@@ -91,4 +130,8 @@ def probes(rng):
                                                 (8, size(), size(1, 4), size())]),
         "test_min_gru_parallel_torch_visible": [Call("min_gru_parallel_torch", tuple(Tensor(a) for a in visible))],
         "test_min_gru_parallel_torch_hidden": torch_calls(1, 1, 1, 1) + torch_calls(odd_T(), size(), size(1, 4), size()),
+        "test_min_gru_cumulative_visible": [("min_gru_cumulative", visible)],
+        "test_min_gru_cumulative_hidden": hidden("min_gru_cumulative", SEQUENTIAL,
+                                                 [(1, 1, 1, 1), (odd_T(), size(), size(1, 4), size())]),
+        "test_long_sequence_errors_hidden": [long_series()],
     }

@@ -13,8 +13,10 @@ loaded with given weights, parameters with gradients (handed over as a list or a
 generator), and a step function of a small NumPy language model. Drivers other than a plain call:
 ``gradient_of`` (a function of one array, for a numerical-gradient routine), ``twice`` (the
 function applied to its own result again), ``meta`` (every tensor argument moved to torch's
-``meta`` device as float32; the result comes back as [is a tensor, shape, on meta, float32]) and ``train`` (a small recurrent regressor, an
-optimiser and a training function).
+``meta`` device as float32; the result comes back as [is a tensor, shape, on meta, float32]), ``train`` (a small recurrent regressor, an
+optimiser and a training function) and ``then`` (the function's result, or its first item when it is a tuple,
+handed to further functions of the notebook, each named with the rest of its arguments in the last argument;
+the result comes back as [the result, [their results]]).
 """
 
 PROBE_RUNTIME = r'''
@@ -142,6 +144,15 @@ def __course_probe(calls, path):
                 out = function(*[a.to(device="meta", dtype=t.float32) if isinstance(a, t.Tensor) else a for a in args])
                 ok = isinstance(out, t.Tensor)
                 value = [ok, list(out.shape) if ok else [], ok and out.device.type == "meta", ok and out.dtype == t.float32]
+            elif call.get("driver") == "then":           # f(*args[:-1]); its result (its first item if a tuple)
+                value = function(*args[:-1])            # handed to each further function [name, rest of args]
+                first = value[0] if type(value) in (list, tuple) and value else value
+                follow = []
+                for name, rest in args[-1]:
+                    if not callable(globals().get(name)):
+                        raise NameError(name)
+                    follow.append(globals()[name](first, *rest))
+                value = [value, follow]
             elif call.get("driver") == "twice":          # f(x, *rest), then f of that result again
                 once = function(*args)
                 value = [once, function(once, *args[1:])]

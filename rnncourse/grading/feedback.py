@@ -172,11 +172,13 @@ def _index(index: tuple) -> tuple:
     return tuple(int(i) for i in index)
 
 
-def check_equal(name: str, got: Any, expected: Any, *, hint: str | None = None) -> None:
+def check_equal(name: str, got: Any, expected: Any, *, hint: str | None = None,
+                mistakes: Mapping[str, Any] | None = None) -> None:
     """Raise :class:`Feedback` unless ``got == expected`` for plain Python values (ints, strings, tuples).
 
     The comparison runs on ``expected``'s type, so an object that claims to equal everything
-    does not pass.
+    does not pass. ``mistakes`` maps a message to the value a classic mistake gives; when ``got``
+    is one of them, that message replaces ``hint``.
     """
     if type(got) is not type(expected) and not (
         isinstance(expected, int) and isinstance(got, (int, np.integer)) and not isinstance(got, bool)
@@ -184,6 +186,9 @@ def check_equal(name: str, got: Any, expected: Any, *, hint: str | None = None) 
         raise Feedback(f"{name} should be a {type(expected).__name__}, but it is a {type(got).__name__}.")
     if not expected == got:  # expected's __eq__, not the submission's
         message = f"{name} is {got!r}, expected {expected!r}."
+        for explanation, wrong in (mistakes or {}).items():
+            if type(wrong) is type(expected) and wrong == got:
+                raise Feedback(f"{message} {explanation}")
         raise Feedback(message + (f" Hint: {hint}" if hint else ""))
 
 

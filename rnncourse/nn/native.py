@@ -45,8 +45,20 @@ def _name() -> str:
     return "rnncourse_fused_" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def _ninja_on_path() -> None:
+    """Put the ninja of the course's environment (the PyPI package) on PATH, where torch looks for it."""
+    try:
+        import ninja
+    except ImportError:     # then a system ninja, if any
+        return
+    if ninja.BIN_DIR not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = ninja.BIN_DIR + os.pathsep + os.environ.get("PATH", "")
+
+
 def _compile():
     from torch.utils.cpp_extension import load
+
+    _ninja_on_path()
 
     cache = os.environ.get("RNNCOURSE_NATIVE_CACHE")
     name = _name()

@@ -10,8 +10,9 @@ FAKE = {
                   "    T = max(len(s) for s in sequences)\n"
                   "    return np.zeros((T, len(sequences), sequences[0].shape[1])), np.array([len(s) for s in sequences])\n"),
 }
-ALL = ["mean_pool", "recurrent_summary", "count_parameters", "pad_batch"]
-NOT_MEAN_POOL = ALL[1:]
+ALL = ["mean_pool", "recurrent_summary", "count_parameters", "pad_batch", "break_even_length", "readout_step",
+       "order_experiment"]
+NOT_MEAN_POOL = [name for name in ALL if name not in ("mean_pool", "order_experiment")]   # the experiment calls it
 
 
 def _edit_test_cells(nb):
@@ -55,7 +56,7 @@ ATTACKS = [
     dict(name="os_exit", what="os._exit() kills the kernel half-way", base="solution", honest=ALL,
          extra={"recurrent_summary": ["import os\nos._exit(0)\n"]}),
     dict(name="segfault", what="a ctypes null-pointer read crashes the kernel inside recurrent_summary",
-         base="solution", honest=["mean_pool", "count_parameters", "pad_batch"],
+         base="solution", honest=["mean_pool", "count_parameters", "pad_batch", "break_even_length", "readout_step"],
          answers={"recurrent_summary": "def recurrent_summary(X, W_xh, W_hh, b_h):\n"
                                        "    import ctypes\n    return ctypes.string_at(0)\n"}),
     dict(name="raise_systemexit_in_answer", what="raise SystemExit at the top of a solution cell",

@@ -64,7 +64,7 @@ def rnn_step_forward(x_t, h_prev, W_xh, W_hh, b_h):
 ATTACKS = [
     dict(assignment="02_rnn_equations", name="exfiltrate_hidden_tests",
          what="a pre_run_cell hook and a caller-frame walk send every cell's source out, base64/zlib-encoded",
-         base="solution", honest=["rnn_step_forward", "rnn_forward"],
+         base="solution", honest=["rnn_step_forward", "rnn_forward", "rnn_jacobian", "softmax_readout", "state_difference"],
          extra={"rnn_step_forward": [EXFILTRATE_HOOK]}, answers={"many_to_one": EXFILTRATE_ANSWER}),
     dict(assignment="06_lstm_gru", name="exfiltrate_hidden_tests_06",
          what="the same hook on the LSTM assignment; the last answer raises with what it saw",
@@ -74,9 +74,10 @@ ATTACKS = [
              "many_to_one(X, h0, W_xh, W_hh, b_h, W_hy, b_y)", "lstm_params_to_torch(W, b)")}),
     dict(assignment="02_rnn_equations", name="malformed_probe_data",
          what="a post_run_cell hook rewrites the grader's probe files: wrong types, deep nesting, huge shapes",
-         base="solution", honest=["rnn_step_forward", "rnn_forward", "many_to_one"],
+         base="solution", honest=["rnn_step_forward", "rnn_forward", "many_to_one", "rnn_jacobian", "softmax_readout", "state_difference"],
          extra={"rnn_step_forward": [MALFORMED_HOOK]}),
     dict(assignment="02_rnn_equations", name="text_through_hidden_tests",
          what="the function raises and prints its own text when the grader's probe calls it",
-         base="solution", honest=["rnn_forward", "many_to_one"], answers={"rnn_step_forward": TEXT_ANSWER}),
+         base="solution", honest=["rnn_forward", "many_to_one", "rnn_jacobian", "softmax_readout", "state_difference"],
+         answers={"rnn_step_forward": TEXT_ANSWER}),
 ]

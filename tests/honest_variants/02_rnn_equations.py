@@ -55,4 +55,41 @@ def many_to_one(X, h0, W_xh, W_hh, b_h, W_hy, b_y):
         h = rnn_step_forward(X[t], h, W_xh, W_hh, b_h)
     return (W_hy @ h.T).T + b_y
 '''}),
+    dict(name="einsum_jacobian_logsumexp_loops", answers={
+        "rnn_jacobian": '''
+def rnn_jacobian(h_prev, x_t, W_xh, W_hh, b_h):
+    a = np.einsum("hd,bd->bh", W_xh, x_t) + np.einsum("hk,bk->bh", W_hh, h_prev) + b_h
+    slope = 1.0 / np.cosh(a) ** 2                       # tanh'(a) = sech^2(a)
+    return np.einsum("bi,ij->bij", slope, W_hh)
+''',
+        "softmax_readout": '''
+def softmax_readout(Hs, targets, W_hy, b_y):
+    T, B, H = Hs.shape
+    K = len(b_y)
+    loss, dHs, dW_hy, db_y = 0.0, np.zeros((T, B, H)), np.zeros((K, H)), np.zeros(K)
+    for t in range(T):
+        for b in range(B):
+            y = W_hy @ Hs[t, b] + b_y
+            m = y.max()
+            log_z = m + np.log(np.sum(np.exp(y - m)))  # log-sum-exp
+            loss -= (y[targets[t, b]] - log_z) / (T * B)
+            g = np.exp(y - log_z)
+            g[targets[t, b]] -= 1.0
+            g /= T * B
+            dHs[t, b] = W_hy.T @ g
+            dW_hy += np.outer(g, Hs[t, b])
+            db_y += g
+    return dict(loss=loss, dHs=dHs, dW_hy=dW_hy, db_y=db_y)
+''',
+        "state_difference": '''
+def state_difference(X, X_changed, W_xh, W_hh, b_h):
+    h = np.zeros((X.shape[1], W_hh.shape[0]))
+    h_changed = h.copy()
+    distances = []
+    for x_t, x_changed in zip(X, X_changed):
+        h = rnn_step_forward(x_t, h, W_xh, W_hh, b_h)
+        h_changed = rnn_step_forward(x_changed, h_changed, W_xh, W_hh, b_h)
+        distances.append(np.mean(np.sqrt(np.sum((h - h_changed) ** 2, axis=1))))
+    return np.array(distances)
+'''}),
 ]

@@ -59,4 +59,33 @@ def step_contributions(dHs, X, Hs, h0, W_xh, W_hh):
     previous = np.concatenate([h0[None], Hs[:-1]])
     return np.einsum("tbh,tbk->thk", deltas, previous)
 '''}),
+    dict(name="backward_loop_for_the_scalar_rnn", answers={
+        "linear_rnn_gradients": '''
+def linear_rnn_gradients(x, w, u):
+    T = len(x)
+    h = [0.0]
+    for x_t in x:                                  # forward, keeping every state
+        h.append(w * h[-1] + u * x_t)
+    dh, dw, du, dx = 1.0, 0.0, 0.0, np.zeros(T)
+    for t in range(T - 1, -1, -1):                 # backward: dL/dh_t, then each use of w and u
+        dw += dh * h[t]
+        du += dh * x[t]
+        dx[t] = dh * u
+        dh *= w
+    return {"dx": dx, "du": du, "dw": dw}
+''',
+        "gradient_reach": '''
+def gradient_reach(X, W_xh, W_hh, b_h):
+    T, B, _ = X.shape
+    h0 = np.zeros((B, len(b_h)))
+    Hs = np.zeros((T, B, len(b_h)))
+    for t in range(T):
+        Hs[t] = np.tanh(np.einsum("hd,bd->bh", W_xh, X[t]) + (Hs[t - 1] if t else h0) @ W_hh.T + b_h)
+    dHs = np.concatenate([np.zeros(Hs[:-1].shape), np.ones((1,) + Hs.shape[1:])])
+    dX = rnn_backward(dHs, X, Hs, h0, W_xh, W_hh)["dX"]
+    terms = step_contributions(dHs, X, Hs, h0, W_xh, W_hh)
+    dX_norms = np.array([sum(np.sqrt(np.dot(dX[t, b], dX[t, b])) for b in range(B)) / B for t in range(T)])
+    dW_hh_norms = np.array([np.sqrt(np.sum(term * term)) for term in terms])
+    return {"dW_hh_norms": dW_hh_norms, "dX_norms": dX_norms}
+'''}),
 ]

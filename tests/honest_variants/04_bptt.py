@@ -60,4 +60,29 @@ def relative_error(a, b):
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
 '''}),
+    dict(name="column_vectors_and_own_gradients", answers={
+        "bptt_term": '''
+def bptt_term(G, Hs, W_hh, t, k):
+    g = G[t - 1].reshape(-1, 1)                          # as a column: the transposed product applies
+    for i in range(t, k, -1):
+        g = W_hh.T @ (np.diag(1 - Hs[i] ** 2) @ g)
+    delta = (1 - Hs[k] ** 2).reshape(-1, 1) * g
+    H = len(W_hh)
+    term = np.zeros((H, H))
+    for a in range(H):
+        for b in range(H):
+            term[a, b] = delta[a, 0] * Hs[k - 1][b]
+    return term
+''',
+        "truncation_gaps": '''
+def truncation_gaps(X, h0, W_xh, W_hh, b_h, w, windows):
+    Hs = rnn_forward(X, h0, W_xh, W_hh, b_h)
+    dHs = np.zeros_like(Hs)
+    dHs[len(X) - 1, :, :] = np.broadcast_to(w, dHs[-1].shape)
+    reference = truncated_rnn_backward(dHs, X, Hs, h0, W_xh, W_hh, 10 ** 9)["dW_hh"]   # no boundary: full BPTT
+    gaps = []
+    for window in windows:
+        gaps.append(relative_error(truncated_rnn_backward(dHs, X, Hs, h0, W_xh, W_hh, window)["dW_hh"], reference))
+    return np.asarray(gaps, dtype=float)
+'''}),
 ]

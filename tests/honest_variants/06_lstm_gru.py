@@ -83,4 +83,49 @@ def lstm_params_to_torch(W, b):
     return {"weight_ih_l0": stacked[:, H:], "weight_hh_l0": stacked[:, :H],
             "bias_ih_l0": bias / 2, "bias_hh_l0": bias / 2}   # split in halves: nn.LSTM adds them
 '''}),
+    dict(name="closed_form_count_cached_steps_chunked_gates", answers={
+        "recurrent_parameter_count": '''
+def recurrent_parameter_count(D, H, layers, gates, bidirectional=False):
+    n = 1 + int(bidirectional)
+    first = gates * H * (D + H) + 2 * gates * H
+    above = gates * H * (n * H + H) + 2 * gates * H
+    return n * (first + (layers - 1) * above)
+''',
+        "lstm_gradient_norms_by_distance": '''
+def lstm_gradient_norms_by_distance(X, h0, c0, W_ih, W_hh, b_ih, b_hh, w):
+    hs, cs = [h0], [c0]
+    for t in range(len(X)):
+        h, c = lstm_cell_forward(X[t], hs[-1], cs[-1], W_ih, W_hh, b_ih, b_hh)
+        hs.append(h)
+        cs.append(c)
+    dh = np.ones((X.shape[1], 1)) * w[None, :]
+    dc = 0.0 * c0
+    out = np.empty(len(X) + 1)
+    out[0] = np.sqrt(np.sum(dh ** 2))
+    for d in range(1, len(X) + 1):
+        t = len(X) - d                                   # the step whose inputs produced h_{t+1}
+        grads = lstm_cell_backward(dh, dc, X[t], hs[t], cs[t], W_ih, W_hh, b_ih, b_hh)
+        dh, dc = grads[1], grads[2]
+        out[d] = np.sqrt(np.sum(dh ** 2))
+    return out
+''',
+        "gru_layer_torch": '''
+def gru_layer_torch(X, h0, W_ih, W_hh, b_ih, b_hh):
+    T, B, _ = X.shape
+    H = W_hh.shape[-1]
+    h = torch.zeros(B, H, device=X.device, dtype=X.dtype) if h0 is None else h0
+    W_ir, W_iz, W_in = W_ih.chunk(3)
+    W_hr, W_hz, W_hn = W_hh.chunk(3)
+    b_ir, b_iz, b_in = b_ih.chunk(3)
+    b_hr, b_hz, b_hn = b_hh.chunk(3)
+    out = []
+    for t in range(T):
+        x = X[t]
+        r = 1 / (1 + torch.exp(-(x @ W_ir.T + b_ir + h @ W_hr.T + b_hr)))
+        z = 1 / (1 + torch.exp(-(x @ W_iz.T + b_iz + h @ W_hz.T + b_hz)))
+        n = torch.tanh(x @ W_in.T + b_in + r * (h @ W_hn.T + b_hn))
+        h = n + z * (h - n)
+        out.append(h.unsqueeze(0))
+    return torch.cat(out, dim=0)
+'''}),
 ]

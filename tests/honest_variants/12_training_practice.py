@@ -45,4 +45,44 @@ def train_with_early_stopping(model, train_batches, val_batch, loss_fn, optimize
             p.copy_(best)
     return losses
 '''}),
+    dict(name="closed_form_gradient_and_unfolded_windows", answers={
+        "linear_rnn_weight_gradient": '''
+def linear_rnn_weight_gradient(w, x):
+    x = np.asarray(x, dtype=float)
+    T = len(x)
+    powers = np.arange(T - 1, -1, -1)                  # T - t for t = 1..T
+    h_T = np.sum(w ** powers * x)                     # h_T = sum_t w^(T-t) x_t
+    dh_T = sum(k * w ** (k - 1) * x_t for k, x_t in zip(powers, x) if k > 0)
+    return float(h_T * dh_T)
+''',
+        "clipped_sgd_step": '''
+def clipped_sgd_step(theta, grad, lr, max_norm):
+    norm = grad.pow(2).sum().sqrt()
+    factor = torch.minimum(torch.ones_like(norm), max_norm / (norm + 1e-6))
+    return theta.sub(grad * factor, alpha=lr)
+''',
+        "clipping_experiment": '''
+def clipping_experiment(series, lr, max_norm, steps, seed):
+    values = torch.as_tensor(np.asarray(series, dtype=np.float32))
+    windows = values.unfold(0, 25, 1)                  # (N, 25): 24 inputs and the value after them
+    X, y = windows[:, :24].T.unsqueeze(-1), windows[:, 24]
+    runs = {}
+    for label, limit in (("clipped", max_norm), ("unclipped", float("inf"))):
+        torch.manual_seed(seed)
+        rnn = torch.nn.RNN(1, 16)
+        readout = torch.nn.Linear(16, 1)
+        params = list(rnn.parameters()) + list(readout.parameters())
+        sgd = torch.optim.SGD(params, lr=lr)
+        losses, norms = np.zeros(steps), np.zeros(steps)
+        for step in range(steps):
+            sgd.zero_grad()
+            prediction = readout(rnn(X)[0][-1])[:, 0]
+            loss = torch.nn.functional.mse_loss(prediction, y)
+            loss.backward()
+            norms[step] = clip_grad_norm(iter(params), limit)
+            losses[step] = float(loss.detach())
+            sgd.step()
+        runs[label], runs[label + "_norms"] = losses, norms
+    return runs
+'''}),
 ]

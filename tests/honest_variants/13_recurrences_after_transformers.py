@@ -27,8 +27,34 @@ def min_gru_sequential(X, h0, W_z, b_z, W_h, b_h):
         "min_gru_parallel": '''
 def min_gru_parallel(X, h0, W_z, b_z, W_h, b_h):
     a, b = min_gru_coefficients(X, W_z, b_z, W_h, b_h)
-    A = np.cumprod(a, axis=0)                          # A_t = a_1 ... a_t
-    return A * (h0 + np.cumsum(b / A, axis=0))         # h_t = A_t (h0 + sum_s b_s / A_s)
+    b = np.concatenate([a[:1] * h0 + b[:1], b[1:]])   # fold h0 in
+    shift = 1
+    while shift < len(a):                              # combine with the step `shift` earlier
+        earlier_a = np.concatenate([np.ones_like(a[:shift]), a[:-shift]])
+        earlier_b = np.concatenate([np.zeros_like(b[:shift]), b[:-shift]])
+        a, b = a * earlier_a, a * earlier_b + b
+        shift *= 2
+    return b
+''',
+        "min_gru_cumulative": '''
+def min_gru_cumulative(X, h0, W_z, b_z, W_h, b_h):
+    a, b = min_gru_coefficients(X, W_z, b_z, W_h, b_h)
+    A = np.multiply.accumulate(a, axis=0)              # A_t = a_1 ... a_t
+    return A * (h0[None] + np.add.accumulate(b / A, axis=0))
+''',
+        "long_sequence_errors": '''
+def long_sequence_errors(X, h0, W_z, b_z, W_h, b_h, lengths):
+    loop = min_gru_sequential(X, h0, W_z, b_z, W_h, b_h)
+    routes = {"scan": min_gru_parallel, "cumulative": min_gru_cumulative}
+    errors = {}
+    old = np.seterr(all="ignore")
+    try:
+        for name, route in routes.items():
+            difference = np.abs(route(X, h0, W_z, b_z, W_h, b_h) - loop).reshape(len(X), -1).max(axis=1)
+            errors[name] = np.array([difference[:L].max() for L in lengths], dtype=np.float64)
+    finally:
+        np.seterr(**old)
+    return errors
 ''',
         "min_gru_parallel_torch": '''
 def min_gru_parallel_torch(X, h0, W_z, b_z, W_h, b_h):

@@ -11,6 +11,7 @@ CASES = [
         answers={"mean_pool": "def mean_pool(X):\n    return X.mean(axis=1)\n"},
         failing={"test_mean_pool_visible": "has shape (4, 2), expected (3, 2)",
                  "test_mean_pool_hidden": "expected"},
+        composed={"test_order_experiment_visible", "test_order_experiment_hidden"},
     ),
     dict(
         name="recurrence_forgotten",
@@ -22,6 +23,7 @@ CASES = [
             "    return h\n")},
         failing={"test_recurrent_summary_visible": "without the W_hh h_{t-1} term",
                  "test_recurrent_summary_hidden": "recurrent_summary"},
+        composed={"test_order_experiment_visible", "test_order_experiment_hidden"},
     ),
     dict(
         name="returns_every_state",
@@ -35,6 +37,7 @@ CASES = [
             "    return np.stack(states)\n")},
         failing={"test_recurrent_summary_visible": "extra leading axis",
                  "test_recurrent_summary_hidden": "extra leading axis"},
+        composed={"test_order_experiment_visible", "test_order_experiment_hidden"},
     ),
     dict(
         name="biases_not_counted",
@@ -53,5 +56,46 @@ CASES = [
             "        X[b, :len(s)] = s\n"
             "    return X, lengths\n")},
         failing={"test_pad_batch_visible": "batch-first", "test_pad_batch_hidden": "X has shape"},
+    ),
+    dict(
+        name="break_even_forgets_input_weights",
+        answers={"break_even_length": (
+            "def break_even_length(D, H, K):\n"
+            "    return H // D + 1\n")},
+        failing={"test_break_even_length_visible": "also has W_xh", "test_break_even_length_hidden": "also has W_xh"},
+    ),
+    dict(
+        name="readout_gradient_summed",
+        answers={"readout_step": (
+            "def readout_step(w, b, F, y, lr):\n"
+            "    z = F @ w + b\n"
+            "    dz = 1 / (1 + np.exp(-z)) - y\n"
+            "    return float(np.mean(np.logaddexp(0, z) - y * z)), w - lr * F.T @ dz, float(b - lr * dz.sum())\n")},
+        failing={"test_readout_step_visible": "instead of averaging", "test_readout_step_hidden": "instead of averaging"},
+        composed={"test_order_experiment_visible", "test_order_experiment_hidden"},
+    ),
+    dict(
+        name="readout_loss_from_saturated_sigmoid",
+        answers={"readout_step": (
+            "def readout_step(w, b, F, y, lr):\n"
+            "    p = 1 / (1 + np.exp(-(F @ w + b)))\n"
+            "    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))\n"
+            "    dz = (p - y) / len(y)\n"
+            "    return float(loss), w - lr * F.T @ dz, float(b - lr * dz.sum())\n")},
+        failing={"test_readout_step_hidden": "saturated scores"},
+    ),
+    dict(
+        name="experiment_accuracy_on_training_set",
+        answers={"order_experiment": (
+            "def order_experiment(X_train, y_train, X_test, y_test, W_xh, W_hh, b_h, steps, lr):\n"
+            "    out = {}\n"
+            "    for name, f in ((\"bag\", mean_pool), (\"rnn\", lambda X: recurrent_summary(X, W_xh, W_hh, b_h))):\n"
+            "        F = f(X_train)\n"
+            "        w, b = np.zeros(F.shape[1]), 0.0\n"
+            "        for _ in range(steps):\n"
+            "            loss, w, b = readout_step(w, b, F, y_train, lr)\n"
+            "        out[name + \"_loss\"], out[name + \"_accuracy\"] = loss, float(np.mean((F @ w + b > 0) == y_train))\n"
+            "    return out\n")},
+        failing={"test_order_experiment_visible": "share of the test set", "test_order_experiment_hidden": "Measure it on X_test"},
     ),
 ]

@@ -51,6 +51,7 @@ CASES = [
             "    return terms\n")},
         failing={"test_step_contributions_visible": "dh_next",
                  "test_step_contributions_hidden": "dh_next"},
+        composed={"test_gradient_reach_visible", "test_gradient_reach_hidden"},
     ),
     dict(
         name="gradient_not_accumulated",
@@ -65,6 +66,7 @@ CASES = [
             "    return grads\n")},
         failing={"test_rnn_backward_visible": "overwritten at every step",
                  "test_rnn_backward_hidden": "overwritten at every step"},
+        composed={"test_gradient_reach_visible", "test_gradient_reach_hidden"},
     ),
     dict(
         name="slope_of_the_preactivation",
@@ -80,6 +82,7 @@ CASES = [
             "    return grads\n")},
         failing={"test_rnn_backward_visible": "1 - a_t**2",
                  "test_rnn_backward_hidden": "1 - a_t**2"},
+        composed={"test_gradient_reach_visible", "test_gradient_reach_hidden"},
     ),
     dict(
         name="dh_next_forgotten",
@@ -94,5 +97,42 @@ CASES = [
             "    return grads\n")},
         failing={"test_rnn_backward_visible": "dh_next",
                  "test_rnn_backward_hidden": "dh_next"},
+        composed={"test_gradient_reach_visible", "test_gradient_reach_hidden"},
+    ),
+    dict(
+        name="scalar_rnn_last_use_of_w_only",
+        answers={"linear_rnn_gradients": (
+            "def linear_rnn_gradients(x, w, u):\n"
+            "    T = len(x)\n"
+            "    lags = T - 1 - np.arange(T)\n"
+            "    h_before_last = sum(w ** (T - 2 - t) * u * x[t] for t in range(T - 1))\n"
+            "    return {'dx': u * w ** lags, 'du': float(np.sum(w ** lags * x)), 'dw': float(h_before_last)}\n")},
+        failing={"test_linear_rnn_gradients_visible": "LAST use of w",
+                 "test_linear_rnn_gradients_hidden": "LAST use of w"},
+    ),
+    dict(
+        name="scalar_rnn_powers_reversed",
+        answers={"linear_rnn_gradients": (
+            "def linear_rnn_gradients(x, w, u):\n"
+            "    T = len(x)\n"
+            "    lags = T - 1 - np.arange(T)\n"
+            "    dw = sum(k * w ** (k - 1) * u * x_t for k, x_t in zip(lags, x) if k > 0)\n"
+            "    return {'dx': u * w ** np.arange(T), 'du': float(np.sum(w ** lags * x)), 'dw': float(dw)}\n")},
+        failing={"test_linear_rnn_gradients_visible": "wrong way", "test_linear_rnn_gradients_hidden": "wrong way"},
+    ),
+    dict(
+        name="reach_loss_on_every_step",
+        answers={"gradient_reach": (
+            "def gradient_reach(X, W_xh, W_hh, b_h):\n"
+            "    h0, Hs = np.zeros((X.shape[1], len(b_h))), []\n"
+            "    for x_t in X:\n"
+            "        Hs.append(np.tanh(x_t @ W_xh.T + (Hs[-1] if Hs else h0) @ W_hh.T + b_h))\n"
+            "    Hs = np.array(Hs)\n"
+            "    dHs = np.ones_like(Hs)\n"
+            "    dX = rnn_backward(dHs, X, Hs, h0, W_xh, W_hh)['dX']\n"
+            "    terms = step_contributions(dHs, X, Hs, h0, W_xh, W_hh)\n"
+            "    return {'dX_norms': np.linalg.norm(dX, axis=-1).mean(axis=1),\n"
+            "            'dW_hh_norms': np.linalg.norm(terms.reshape(len(terms), -1), axis=1)}\n")},
+        failing={"test_gradient_reach_visible": "EVERY step", "test_gradient_reach_hidden": "last state only"},
     ),
 ]

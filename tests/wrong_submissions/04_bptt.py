@@ -93,4 +93,34 @@ CASES = [
         failing={"test_relative_error_visible": "denominator is ||a|| + ||b||",
                  "test_relative_error_hidden": "relative_error(a, b)"},
     ),
+    dict(
+        name="double_sum_term_with_the_state_after_the_step",
+        answers={"bptt_term": (
+            "def bptt_term(G, Hs, W_hh, t, k):\n"
+            "    delta = (G[t - 1] @ jacobian_product(Hs, W_hh, t, k)) * (1.0 - Hs[k] ** 2)\n"
+            "    return np.outer(delta, Hs[k])\n")},
+        failing={"test_bptt_term_visible": "uses h_k, the state that step k produced",
+                 "test_bptt_term_hidden": "uses h_k, the state that step k produced"},
+    ),
+    dict(
+        name="truncation_gaps_with_a_loss_on_every_step",
+        answers={"truncation_gaps": (
+            "def truncation_gaps(X, h0, W_xh, W_hh, b_h, w, windows):\n"
+            "    Hs = rnn_forward(X, h0, W_xh, W_hh, b_h)\n"
+            "    dHs = np.zeros(Hs.shape) + w\n"
+            "    full = truncated_rnn_backward(dHs, X, Hs, h0, W_xh, W_hh, len(X))['dW_hh']\n"
+            "    return np.array([relative_error(truncated_rnn_backward(dHs, X, Hs, h0, W_xh, W_hh, k)['dW_hh'], full)\n"
+            "                     for k in windows])\n")},
+        failing={"test_truncation_gaps_visible": "puts w on every step's gradient",
+                 "test_truncation_gaps_hidden": "puts w on every step's gradient"},
+    ),
 ]
+
+# A composed task runs the student's own components: a slip in one of them may fail it too.
+_COMPOSED = {
+    "jacobian_product": {"test_bptt_term_visible", "test_bptt_term_hidden"},
+    "truncated_rnn_backward": {"test_truncation_gaps_visible", "test_truncation_gaps_hidden"},
+    "relative_error": {"test_truncation_gaps_visible", "test_truncation_gaps_hidden"},
+}
+for _case in CASES:
+    _case.setdefault("composed", set()).update(*(_COMPOSED.get(name, set()) for name in _case["answers"]))

@@ -93,4 +93,55 @@ CASES = [
         failing={"test_lstm_params_to_torch_visible": "ADDS its two biases",
                  "test_lstm_params_to_torch_hidden": "one bias set to zero"},
     ),
+    dict(
+        name="parameter_count_with_one_bias",
+        answers={"recurrent_parameter_count": (
+            "def recurrent_parameter_count(D, H, layers, gates, bidirectional=False):\n"
+            "    n = 2 if bidirectional else 1\n"
+            "    return sum(n * gates * H * ((D if l == 0 else n * H) + H + 1) for l in range(layers))\n")},
+        failing={"test_recurrent_parameter_count_visible": "one bias vector per gate block",
+                 "test_recurrent_parameter_count_hidden": "one bias vector per gate block"},
+    ),
+    dict(
+        name="lstm_distance_drops_the_cell_gradient",
+        answers={"lstm_gradient_norms_by_distance": (
+            "def lstm_gradient_norms_by_distance(X, h0, c0, W_ih, W_hh, b_ih, b_hh, w):\n"
+            "    states = [(h0, c0)]\n"
+            "    for x_t in X:\n"
+            "        states.append(lstm_cell_forward(x_t, *states[-1], W_ih, W_hh, b_ih, b_hh))\n"
+            "    dh = np.tile(w, (X.shape[1], 1))\n"
+            "    norms = [np.linalg.norm(dh)]\n"
+            "    for t in range(len(X), 0, -1):\n"
+            "        dh = lstm_cell_backward(dh, np.zeros_like(c0), X[t - 1], *states[t - 1], W_ih, W_hh, b_ih, b_hh)[1]\n"
+            "        norms.append(np.linalg.norm(dh))\n"
+            "    return np.array(norms)\n")},
+        failing={"test_lstm_gradient_norms_by_distance_visible": "cell-state gradient is dropped between steps",
+                 "test_lstm_gradient_norms_by_distance_hidden": "cell-state gradient is dropped between steps"},
+    ),
+    dict(
+        name="gru_layer_with_a_cpu_float32_zero_state",
+        answers={"gru_layer_torch": (
+            "def gru_layer_torch(X, h0, W_ih, W_hh, b_ih, b_hh):\n"
+            "    H = W_hh.shape[1]\n"
+            "    h = torch.zeros(X.shape[1], H) if h0 is None else h0\n"
+            "    states = []\n"
+            "    for x_t in X:\n"
+            "        Gx, Gh = x_t @ W_ih.T + b_ih, h @ W_hh.T + b_hh\n"
+            "        r = torch.sigmoid(Gx[:, :H] + Gh[:, :H])\n"
+            "        z = torch.sigmoid(Gx[:, H:2 * H] + Gh[:, H:2 * H])\n"
+            "        n = torch.tanh(Gx[:, 2 * H:] + r * Gh[:, 2 * H:])\n"
+            "        h = (1 - z) * n + z * h\n"
+            "        states.append(h)\n"
+            "    return torch.stack(states)\n")},
+        failing={"test_gru_layer_torch_visible": "X.new_zeros",
+                 "test_gru_layer_torch_hidden": "X.new_zeros"},
+    ),
 ]
+
+# A composed task runs the student's own components: a slip in one of them may fail it too.
+_COMPOSED = {
+    "lstm_cell_forward": {"test_lstm_gradient_norms_by_distance_visible", "test_lstm_gradient_norms_by_distance_hidden"},
+    "lstm_cell_backward": {"test_lstm_gradient_norms_by_distance_visible", "test_lstm_gradient_norms_by_distance_hidden"},
+}
+for _case in CASES:
+    _case.setdefault("composed", set()).update(*(_COMPOSED.get(name, set()) for name in _case["answers"]))

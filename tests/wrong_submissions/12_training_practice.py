@@ -25,6 +25,9 @@ _LOOP = (
 
 _CLIP = "            clip_grad_norm(model.parameters(), max_norm)\n"
 
+# The experiment runs the student's own clip_grad_norm.
+_EXPERIMENT = {"test_clipping_experiment_visible", "test_clipping_experiment_hidden"}
+
 CASES = [
     dict(
         name="clips_each_tensor_separately",
@@ -40,7 +43,7 @@ CASES = [
             "            p.grad.mul_(max_norm / (n + 1e-6))\n"
             "    return total ** 0.5\n")},
         failing={"test_clip_grad_norm_visible": "clipped on its own", "test_clip_grad_norm_hidden": "clipped on its own"},
-        composed={"test_train_hidden"},   # the training loop runs the student's own clip_grad_norm
+        composed={"test_train_hidden"} | _EXPERIMENT,   # the training loop runs the student's own clip_grad_norm
     ),
     dict(
         name="always_rescales",
@@ -53,6 +56,7 @@ CASES = [
             "    return norm\n")},
         failing={"test_clip_grad_norm_visible": "already below max_norm",
                  "test_clip_grad_norm_hidden": "already below max_norm"},
+        composed=_EXPERIMENT,
     ),
     dict(
         name="clamps_entries",
@@ -65,7 +69,7 @@ CASES = [
             "    return norm\n")},
         failing={"test_clip_grad_norm_visible": "changes the direction",
                  "test_clip_grad_norm_hidden": "changes the direction"},
-        composed={"test_train_hidden"},
+        composed={"test_train_hidden"} | _EXPERIMENT,
     ),
     dict(
         name="compares_with_previous_epoch",
@@ -91,5 +95,54 @@ CASES = [
         name="state_dict_not_copied",
         answers={"train_with_early_stopping": _LOOP.replace("CLIP", _CLIP).replace("SAVE", "model.state_dict()")},
         failing={"test_train_visible": "copy.deepcopy", "test_train_hidden": "parameters of the last epoch"},
+    ),
+    dict(
+        name="gradient_counts_only_the_last_step",
+        answers={"linear_rnn_weight_gradient": (
+            "def linear_rnn_weight_gradient(w, x):\n"
+            "    h = [0.0]\n"
+            "    for x_t in x:\n"
+            "        h.append(w * h[-1] + x_t)\n"
+            "    return float(h[-1] * h[-2])\n")},
+        failing={"test_linear_rnn_weight_gradient_visible": "Only the last step's use of w",
+                 "test_linear_rnn_weight_gradient_hidden": "Only the last step's use of w"},
+    ),
+    dict(
+        name="clipped_step_branches_on_the_norm",
+        answers={"clipped_sgd_step": (
+            "def clipped_sgd_step(theta, grad, lr, max_norm):\n"
+            "    norm = torch.linalg.vector_norm(grad)\n"
+            "    if norm > max_norm:\n"
+            "        grad = grad * max_norm / (norm + 1e-6)\n"
+            "    return theta - lr * grad\n")},
+        failing={"test_clipped_sgd_step_visible": "without a Python if",
+                 "test_clipped_sgd_step_hidden": "Python if on a tensor"},
+    ),
+    dict(
+        name="experiment_clips_both_runs",
+        answers={"clipping_experiment": (
+            "def clipping_experiment(series, lr, max_norm, steps, seed):\n"
+            "    window = 24\n"
+            "    N = len(series) - window\n"
+            "    X = torch.tensor(np.stack([series[n:n + window] for n in range(N)], axis=1)[:, :, None], dtype=torch.float32)\n"
+            "    y = torch.tensor(np.asarray(series[window:]), dtype=torch.float32)\n"
+            "    result = {}\n"
+            "    for name in ('unclipped', 'clipped'):\n"
+            "        torch.manual_seed(seed)\n"
+            "        rnn, readout = torch.nn.RNN(1, 16), torch.nn.Linear(16, 1)\n"
+            "        parameters = [*rnn.parameters(), *readout.parameters()]\n"
+            "        optimizer = torch.optim.SGD(parameters, lr=lr)\n"
+            "        losses, norms = [], []\n"
+            "        for _ in range(steps):\n"
+            "            optimizer.zero_grad()\n"
+            "            loss = ((readout(rnn(X)[0][-1]).squeeze(-1) - y) ** 2).mean()\n"
+            "            loss.backward()\n"
+            "            norms.append(clip_grad_norm(parameters, max_norm))\n"
+            "            optimizer.step()\n"
+            "            losses.append(loss.item())\n"
+            "        result[name], result[name + '_norms'] = np.array(losses), np.array(norms)\n"
+            "    return result\n")},
+        failing={"test_clipping_experiment_visible": "really unclipped",
+                 "test_clipping_experiment_hidden": "really unclipped"},
     ),
 ]

@@ -10,8 +10,11 @@ _PARALLEL_HEAD = (
     "def min_gru_parallel(X, h0, W_z, b_z, W_h, b_h):\n"
     "    a, b = min_gru_coefficients(X, W_z, b_z, W_h, b_h)\n"
 )
+# The experiment compares the student's own scan and cumulative form with their own loop.
+_EXPERIMENT = {"test_long_sequence_errors_visible", "test_long_sequence_errors_hidden"}
 # The scan tests also run the student's own min_gru_coefficients and min_gru_sequential.
-_USES_COEFFICIENTS = {"test_min_gru_parallel_visible", "test_min_gru_parallel_hidden"}
+_USES_COEFFICIENTS = {"test_min_gru_parallel_visible", "test_min_gru_parallel_hidden",
+                      "test_min_gru_cumulative_visible", "test_min_gru_cumulative_hidden"} | _EXPERIMENT
 
 CASES = [
     dict(
@@ -42,7 +45,7 @@ CASES = [
             "    return np.stack(states)\n")},
         failing={"test_min_gru_sequential_visible": "The states ignore h0",
                  "test_min_gru_sequential_hidden": "The states ignore h0"},
-        composed={"test_min_gru_parallel_visible"},           # it compares the scan with the student's loop
+        composed={"test_min_gru_parallel_visible"} | _EXPERIMENT,   # they compare the scan with the student's loop
     ),
     dict(
         name="sequential_states_one_step_late",
@@ -52,7 +55,7 @@ CASES = [
             "    return np.stack(states)\n")},
         failing={"test_min_gru_sequential_visible": "one step late",
                  "test_min_gru_sequential_hidden": "one step late"},
-        composed={"test_min_gru_parallel_visible"},
+        composed={"test_min_gru_parallel_visible"} | _EXPERIMENT,
     ),
     dict(
         name="scan_off_by_one",
@@ -68,6 +71,32 @@ CASES = [
             "    return np.concatenate([h0[None], b[:-1]])\n")},
         failing={"test_min_gru_parallel_visible": "one step late",
                  "test_min_gru_parallel_hidden": "one step late"},
+        composed=_EXPERIMENT,
+    ),
+    dict(
+        name="cumulative_form_ignores_h0",
+        answers={"min_gru_cumulative": (
+            "def min_gru_cumulative(X, h0, W_z, b_z, W_h, b_h):\n"
+            "    a, b = min_gru_coefficients(X, W_z, b_z, W_h, b_h)\n"
+            "    A = np.cumprod(a, axis=0)\n"
+            "    return A * np.cumsum(b / A, axis=0)\n")},
+        failing={"test_min_gru_cumulative_visible": "The states ignore h0",
+                 "test_min_gru_cumulative_hidden": "The states ignore h0"},
+        composed=_EXPERIMENT,
+    ),
+    dict(
+        name="experiment_cumulative_form_in_log_space",
+        answers={"min_gru_cumulative": (
+            "def min_gru_cumulative(X, h0, W_z, b_z, W_h, b_h):\n"
+            "    a, b = min_gru_coefficients(X, W_z, b_z, W_h, b_h)\n"
+            "    log_A = np.cumsum(np.log(a), axis=0)\n"
+            "    states = np.empty_like(b)\n"
+            "    for t in range(len(a)):\n"
+            "        weights = np.exp(log_A[t] - log_A[:t + 1])\n"
+            "        states[t] = np.exp(log_A[t]) * h0 + np.sum(weights * b[:t + 1], axis=0)\n"
+            "    return states\n")},
+        failing={"test_long_sequence_errors_visible": "stays within",
+                 "test_long_sequence_errors_hidden": "stays within"},
     ),
     dict(
         name="torch_scan_on_a_fixed_device",
