@@ -16,7 +16,7 @@ ALL = {a: mutants(a) for a in assignments()}
 
 # One or two mistakes per assignment, each a case the feedback once got wrong or a composed function.
 REPRESENTATIVE = [
-    "01_why_recurrent:recurrent_summary:skips_last_step",
+    "01_why_recurrent:count_parameters:recurrent_depends_on_T",
     "02_rnn_equations:rnn_forward:h0_ignored",
     "02_rnn_equations:rnn_step_forward:sigmoid_for_tanh",
     "03_unrolling:rnn_backward:slope_of_preactivation_recomputed",
@@ -30,7 +30,6 @@ REPRESENTATIVE = [
     "11_forecasting:rmse:wrong_axis",
     "12_training_practice:clip_grad_norm:iterates_parameters_twice",
     "12_training_practice:train_with_early_stopping:restores_only_when_stopping",
-    "13_recurrences_after_transformers:min_gru_parallel:h0_not_folded",
 ]
 
 
