@@ -19,7 +19,8 @@ def lstm_forward_mistakes(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
     i, f, g, o = sigmoid(A[:, :H]), sigmoid(A[:, H:2 * H]), np.tanh(A[:, 2 * H:3 * H]), sigmoid(A[:, 3 * H:])
     c_t = f * c_prev + i * g
     return {
-        "c_t": {"The forget gate was applied to the candidate instead of c_prev: c_t = f * c_prev + i * g.":
+        "c_t": {"c_t = i * c_prev + f * g: the input and forget gates are exchanged (the blocks i and f swapped, or "
+                "f on the candidate instead of c_prev). PyTorch stacks i, f, g, o and c_t = f * c_prev + i * g.":
                     i * c_prev + f * g,
                 "The gate blocks are in the wrong order: PyTorch stacks i, f, g, o (the candidate g is the THIRD "
                 "block).": f * c_prev + i * np.tanh(A[:, 3 * H:])},

@@ -21,7 +21,7 @@ def cases(solution):
         norm = solution.clip_grad_norm(params, spec["max_norm"])
         clipping[f"clip_grad_norm_{spec['name'].replace(' ', '_')}"] = {
             "name": spec["name"], "max_norm": spec["max_norm"], **stored, "norm": norm, "expected": flat_grads(params),
-            "mistakes": spec["mistakes"]}
+            "mistakes": spec["mistakes"], "norm_mistakes": spec["norm_mistakes"]}
     histories = [([3.0, 2.0, 1.0], 2), ([2.0, 3.0, 2.5], 2), ([3.0, 2.0, 2.5, 2.4], 2), ([3.0, 2.0], 2)]
 
     x = np.array([0.5, -1.0, 2.0, 0.3, -0.7])

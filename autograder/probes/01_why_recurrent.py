@@ -13,6 +13,7 @@ from rnncourse.data.synthetic import order_task
 from rnncourse.grading import Feedback
 from rnncourse.grading.counting import break_even_mistakes
 from rnncourse.grading.readout import readout_step_mistakes
+from rnncourse.grading.rnn import forward_mistakes
 from rnncourse.numpy_ref.rnn import rnn_forward
 
 HIDDEN = {
@@ -32,9 +33,21 @@ EXPERIMENT_KEYS = ("bag_loss", "bag_accuracy", "rnn_loss", "rnn_accuracy")
 
 MEAN = array_check("mean_pool(X)", lambda X: {"You summed over time instead of averaging: divide by T.": X.sum(axis=0)})
 PERMUTED = array_check("mean_pool of the time-permuted X", hint="the mean over time cannot depend on the order of the steps.")
-SUMMARY = array_check("recurrent_summary(...)", lambda X, W_xh, W_hh, b_h: {
-    "You returned the state after the first step; return h_T.": rnn_forward(X, None, W_xh, W_hh, b_h)[0]},
-    hint="start from h_0 = 0 and apply the update once per time step.")
+
+
+def _summary_mistakes(X, W_xh, W_hh, b_h):
+    """The step's classic mistakes (as in a sequence's last state), and the loop run too few times."""
+    states = rnn_forward(X, None, W_xh, W_hh, b_h)                      # (T, B, H)
+    wrong = {message: Hs[-1] for message, Hs in forward_mistakes(X, None, W_xh, W_hh, b_h).items()
+             if len(Hs) == len(X) and "Hs" not in message}            # (the ones about storing every state do not apply)
+    wrong["You returned the state after the first step; return h_T."] = states[0]
+    if len(X) > 1:
+        wrong["The loop stops one step early: h_T is the state after all T steps."] = states[-2]
+    return wrong
+
+
+SUMMARY = array_check("recurrent_summary(...)", _summary_mistakes,
+                      hint="start from h_0 = 0 and apply the update once per time step.")
 
 
 def _counts(got, want, args):
@@ -145,7 +158,7 @@ def probes(rng):
         "test_mean_pool_hidden": mean_cases(1, 1, 1) + mean_cases(size(2, 12), size(), size()),
         "test_recurrent_summary_visible": [("recurrent_summary", rnn_inputs(size(2, 6), size(), size(), size()))],
         "test_recurrent_summary_hidden": [Call("recurrent_summary", rnn_inputs(1, 1, size(), 1), SUMMARY, "T=1, B=1, H=1"),
-                                          Call("recurrent_summary", rnn_inputs(size(2, 10), size(), size(), size()), SUMMARY)],
+                                          Call("recurrent_summary", rnn_inputs(size(3, 10), size(), size(), size()), SUMMARY)],  # T >= 3: one step short is not one step
         "test_count_parameters_visible": [("count_parameters", (size(2, 20), size(), size(1, 32), size(1, 4)))],
         "test_count_parameters_hidden": [Call("count_parameters", (1, 1, 1, 1), _counts),
                                          Call("count_parameters", (size(100, 999), size(), size(1, 64), size(1, 9)), _counts)],

@@ -10,6 +10,7 @@ import numpy as np
 from autograder.probes import Call
 from autograder.probes.judge import Feedback, array_check, fields, keys, same_array
 from rnncourse.data.synthetic import order_task
+from rnncourse.grading.clipping import norm_mistakes
 from rnncourse.grading.gradient_flow import distance_mistakes, distinct, jacobian_bound_mistakes, order_model_mistakes
 
 HIDDEN = {
@@ -78,7 +79,7 @@ def _distance(got, want, args):
 def _clipped(got, want, args):
     grads, max_norm = args
     clipped, norm = fields("clip_by_global_norm", got, 2)
-    same_array("norm", norm, want[1])
+    same_array("norm", norm, want[1], mistakes=norm_mistakes([np.asarray(g) for g in grads], max_norm))
     clipped = fields("the clipped gradients", clipped, len(grads))
     for k, (c, w, g) in enumerate(zip(clipped, want[0], grads)):
         same_array(f"clipped[{k}]", c, w, mistakes={

@@ -14,6 +14,7 @@ from autograder.probes.judge import Feedback, fields, keys, same_array, same_int
 from autograder.probes.wire import Tensor
 from rnncourse.data.synthetic import order_task
 from rnncourse.grading.gated import gru_layer_mistakes, lstm_distance_mistakes, parameter_count_mistakes
+from rnncourse.grading.gates import gru_mistakes, lstm_backward_mistakes
 
 HIDDEN = {
     "test_lstm_cell_forward_hidden": "lstm_cell_forward on random shapes (B = 1, H = 1 included), as torch.nn.LSTMCell computes it.",
@@ -42,11 +43,11 @@ def _lstm(got, want, args):
     same_array("h_t", h_t, want[0], hint="h_t = o * tanh(c_t).")
 
 
-BACKWARD = tuple_check(("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db"),
+BACKWARD = tuple_check(("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db"), mistakes=lstm_backward_mistakes,
                        hints=dict.fromkeys(("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db"),
                                            "c_t reaches the loss directly and through h_t = o * tanh(c_t); "
                                            "dc_t/dc_{t-1} = f_t."))
-GRU = tuple_check(("h_t",), hints={"h_t": "gates in the order r, z, n; n = tanh(Gx_n + r * Gh_n); "
+GRU = tuple_check(("h_t",), mistakes=lambda *args: {"h_t": gru_mistakes(*args)}, hints={"h_t": "gates in the order r, z, n; n = tanh(Gx_n + r * Gh_n); "
                                           "h_t = (1 - z) * n + z * h_prev."})
 MAPPING_KEYS = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
 

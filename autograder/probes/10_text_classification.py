@@ -127,7 +127,8 @@ def probes(rng):
         sequences = batch(B)
         if B > 1:
             sequences[int(rng.integers(B))] = [int(rng.integers(4, 50))]
-        return Call("pad_batch_ids", (sequences, pad_id), check, label)
+        args = (sequences,) if pad_id is None else (sequences, pad_id)     # None: the default pad id, 0
+        return Call("pad_batch_ids", args, check, label)
 
     def module(name, shapes, **kwargs):
         """A torch.nn layer with uniform random weights of the given parameter shapes."""
@@ -193,7 +194,8 @@ def probes(rng):
                                                                                         int(rng.integers(2, 5))),
         "test_names_experiment_hidden": [Call("names_experiment", (int(rng.integers(1, 10_000)),), _names)],
         "test_pad_batch_ids_visible": [pad(int(rng.integers(2, 5)), 0)],
-        "test_pad_batch_ids_hidden": [pad(1, 0, _padded, "a batch of one"), pad(int(rng.integers(2, 10)), 0, _padded),
+        "test_pad_batch_ids_hidden": [pad(1, 0, _padded, "a batch of one"), pad(int(rng.integers(2, 10)), None, _padded,
+                                                                                   "the default pad id"),
                                       pad(int(rng.integers(2, 10)), 3, _padded, "pad_id=3")],
         "test_final_states_hidden": [final("RNN", False), final("LSTM", False), final("LSTM", True), final("GRU", True)],
         "test_classify_hidden": [classify("GRU", False), classify("LSTM", True)],

@@ -117,6 +117,7 @@ class Probe:
             return f"the grader's own check of your function could not be read: {err}"
         if not isinstance(results, list) or len(results) > len(self.calls):
             return "the grader's own check of your function wrote a malformed result"
+        first = ""          # the first failure; a later call's failure that names its cause is preferred
         for index, call in enumerate(self.calls):
             got = results[index] if index < len(results) else None
             try:
@@ -125,8 +126,11 @@ class Probe:
                 reason = "its result is nested too deeply"
             if reason:
                 case = f" (case {call.label})" if call.label else ""
-                return f"the grader called {call.what}{case} on its own inputs: {reason}"
-        return ""
+                text = f"the grader called {call.what}{case} on its own inputs: {reason}"
+                if isinstance(reason, Named):
+                    return text
+                first = first or text
+        return first
 
     @staticmethod
     def _judge(call: Call, got, want: dict) -> str:
@@ -161,10 +165,14 @@ class Probe:
                 return same_values("the result", value, expected)
             call.check(value, expected, call.args)
         except Feedback as failure:
-            return str(failure)
+            return Named(failure) if failure.names_cause else str(failure)
         except (TypeError, ValueError, IndexError, KeyError, AttributeError, ArithmeticError):
             return "it returned a value of the wrong form (see the function's docstring for what to return)"
         return ""
+
+
+class Named(str):
+    """A probe's failure message that names the classic mistake behind it."""
 
 
 def _describe(arg) -> str:

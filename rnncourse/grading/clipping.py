@@ -30,6 +30,20 @@ def _flat(params):
     return torch.cat([p.grad.flatten() for p in params if p.grad is not None])
 
 
+def norm_mistakes(grads, max_norm: float) -> dict:
+    """Wrong global norms of the arrays ``grads`` (``None`` skipped): the arrays' norms added, the
+    square root left out, the norm after clipping returned."""
+    import numpy as np
+
+    grads = [np.asarray(g, dtype=np.float64) for g in grads if g is not None]
+    total = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
+    return {"You added the norms of the arrays; take one square root of the total sum of squares.":
+                float(sum(np.linalg.norm(g) for g in grads)),
+            "You returned the sum of squares; take the square root.": total ** 2,
+            "You returned the norm after clipping; return the norm of the gradients before clipping.":
+                total * min(1.0, max_norm / (total + 1e-6))}
+
+
 def clipping_cases(seed: int, max_norm: float) -> list[dict]:
     cases = []
     for name, scale, with_none in (("large gradients", 3.0, True), ("small gradients", 0.01, False)):
@@ -61,5 +75,6 @@ def clipping_cases(seed: int, max_norm: float) -> list[dict]:
             if not torch.allclose(_flat(params), _flat(reference), rtol=1e-5, atol=1e-7):
                 mistakes[message] = _flat(params)
         cases.append({"name": name, "parameters": make, "max_norm": max_norm, "norm": norm,
-                      "expected": _flat(reference), "mistakes": mistakes})
+                      "expected": _flat(reference), "mistakes": mistakes,
+                      "norm_mistakes": norm_mistakes([p.grad for p in make()], max_norm)})
     return cases

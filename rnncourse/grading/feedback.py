@@ -11,8 +11,13 @@ where the numbers show it, which classic mistake produced them::
 
 Diagnosis order: the value is missing or not numeric; a known mistake matches (whatever its
 shape); the shape is wrong (transposed, a missing or extra axis, or the right number of entries
-in the wrong layout); NaN or infinity; the value is off by a constant factor or a sign; else the
-largest error and where it is.
+in the wrong layout); NaN or infinity; the value is off by a constant factor or a sign; else
+where it differs (the first differing entry, how many differ, the largest error).
+
+A diagnosis speaks only when it is sure: when the value matches two known mistakes with
+different messages (two causes that give the same numbers on these inputs), neither is named and
+the feedback says what differs and where instead. A ``hint`` says what the check requires; it is
+added to every failure that names no cause (a wrong shape and NaN included), never to a named one.
 
 A failed check shows in JupyterLab as its message alone (``Feedback: ...``), not as a traceback
 through this module: IPython prints what an exception's ``_render_traceback_`` returns instead
@@ -34,7 +39,10 @@ FACTOR_MIN_ENTRIES = 4
 
 
 class Feedback(AssertionError):
-    """A failed check. Its message is written for the student."""
+    """A failed check. Its message is written for the student; ``names_cause`` is true when it names
+    the classic mistake that gives exactly these numbers (not only what differs)."""
+
+    names_cause = False
 
     def _render_traceback_(self) -> list[str]:
         """What IPython shows for this error: the name in red and the message, no frames."""
@@ -90,7 +98,8 @@ def check_array(
     float64 result within rtol 1e-6, atol 1e-8, a float32 one within rtol 1e-4, atol 1e-5, so a
     correct float32 computation passes; explicit ``rtol``/``atol`` override the rule.
     ``mistakes`` maps a message to the value a classic mistake would produce; when ``got``
-    matches one, that message is the feedback. ``hint`` is appended to any other failure.
+    matches exactly one of them, that message is the feedback. ``hint`` is appended to any
+    failure that names no mistake.
     """
     if rtol is None or atol is None:
         rule = tolerances(got)
@@ -102,18 +111,39 @@ def check_array(
     value = _as_float_array(name, got)
     if value.shape == want.shape and np.all(np.isfinite(value)) and _close(value, want, rtol, atol):
         return
-    for message, wrong in (mistakes or {}).items():  # a known mistake may also change the shape
-        wrong = np.asarray(wrong, dtype=np.float64)
-        if wrong.shape == value.shape and np.all(np.isfinite(value)) and _close(value, wrong, rtol, atol):
-            raise Feedback(f"{name} is wrong. {message}")
+    matched = _matching_mistakes(value, mistakes, rtol, atol)   # a known mistake may also change the shape
+    if len(matched) == 1:
+        named = Feedback(f"{name} is wrong. {matched[0]}")
+        named.names_cause = True
+        raise named
     if value.shape != want.shape:
-        raise Feedback(_shape_message(name, value.shape, want.shape))
-    if not np.all(np.isfinite(value)):
-        raise Feedback(f"{name} contains NaN or infinity: look for a division by zero or an overflow.")
-    raise Feedback(_describe_difference(name, value, want) + (f" Hint: {hint}" if hint else ""))
+        text = _shape_message(name, value.shape, want.shape)
+    elif not np.all(np.isfinite(value)):
+        text = f"{name} contains NaN or infinity: look for a division by zero or an overflow."
+    else:
+        text = _describe_difference(name, value, want, rtol, atol)
+    if len(matched) > 1:
+        text += AMBIGUOUS
+    raise Feedback(text + (f" Hint: {hint}" if hint else ""))
 
 
-def _describe_difference(name: str, got: np.ndarray, want: np.ndarray) -> str:
+AMBIGUOUS = (" On these inputs this value matches more than one classic mistake, so none is named: look at "
+             "where it differs.")
+
+
+def _matching_mistakes(value: np.ndarray, mistakes: Mapping[str, Any] | None, rtol: float, atol: float) -> list[str]:
+    """The distinct messages of the known mistakes whose value ``value`` equals."""
+    if not mistakes or not np.all(np.isfinite(value)):
+        return []
+    matched = []
+    for message, wrong in mistakes.items():
+        wrong = np.asarray(wrong, dtype=np.float64)
+        if wrong.shape == value.shape and _close(value, wrong, rtol, atol) and message not in matched:
+            matched.append(message)
+    return matched
+
+
+def _describe_difference(name: str, got: np.ndarray, want: np.ndarray, rtol: float = 1e-6, atol: float = 1e-8) -> str:
     if np.allclose(got, -want, rtol=1e-6, atol=1e-8):
         return f"{name} has the right size but the wrong sign everywhere: check the sign of the update."
     nonzero = np.abs(want) > 1e-12
@@ -124,11 +154,22 @@ def _describe_difference(name: str, got: np.ndarray, want: np.ndarray) -> str:
             return (f"{name} is off by a constant factor of {factor:.6g}: a missing or extra "
                     "sum, mean or scale factor?")
     if not np.any(got) and np.any(want):
-        return f"{name} is all zeros: is the code still a stub, or does a loop never run?"
+        return f"{name} is all zeros where the expected values are not."
     error = np.abs(got - want)
     worst = np.unravel_index(int(np.argmax(error)), error.shape) if error.ndim else ()
-    return (f"{name} does not match the expected values: the largest error is {error.max():.3g} "
-            f"at index {tuple(int(i) for i in worst)} (got {got[worst]:.6g}, expected {want[worst]:.6g}).")
+    text = (f"{name} does not match the expected values: the largest error is {error.max():.3g} "
+            f"at index {_index(worst)} (got {got[worst]:.6g}, expected {want[worst]:.6g}).")
+    wrong = error > atol + rtol * np.abs(want)              # (same shape as want)
+    if error.ndim and 1 < wrong.sum() < wrong.size:        # where it starts, for a time-major array the first step
+        first = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
+        text += f" {int(wrong.sum())} of {wrong.size} entries differ, the first at index {_index(first)}."
+    elif error.ndim and wrong.sum() == 1:
+        text += " It is the only entry that differs."
+    return text
+
+
+def _index(index: tuple) -> tuple:
+    return tuple(int(i) for i in index)
 
 
 def check_equal(name: str, got: Any, expected: Any, *, hint: str | None = None,

@@ -73,6 +73,8 @@ def last_real_step_mistakes(outputs, lengths) -> dict[str, np.ndarray]:
         "outputs[lengths[b] - 1, b].": outputs[-1],
         "You read the first step, outputs[0]; the last real step of sequence b is at "
         "index lengths[b] - 1.": outputs[0],
+        "You indexed outputs[:, -1], batch-first indexing on a time-major array: that is every step of the LAST "
+        "sequence. The last real step of sequence b is outputs[lengths[b] - 1, b].": outputs[:, -1],
     }
     lengths = np.asarray(lengths)
     if np.all(lengths >= 2):

@@ -11,8 +11,9 @@ mistake in it:
 - the gradient from the next step (``dh_next``) forgotten;
 - a weight matrix used transposed;
 - dW_hh built from the new state h_t instead of the state h_{t-1} that entered the step;
-- forward: the recurrent term, the tanh or the bias left out, the state not carried from one
-  step to the next, the given h0 ignored, or the states stored one step late or with h0 in front.
+- forward: the recurrent term, the tanh or the bias left out, the sigmoid where tanh belongs, the
+  state not carried from one step to the next, the given h0 ignored, or the states stored one
+  step late or with h0 in front.
 
 Wrong shapes need no generator: ``check_array`` explains them itself.
 """
@@ -29,6 +30,8 @@ NOT_ACCUMULATED_FIRST = ("holds only the contribution of step t = 0, the last on
                          "visits: it was overwritten at every step instead of accumulated (use +=).")
 SLOPE_OF_PREACTIVATION = ("uses 1 - a_t**2 as the slope of tanh: the derivative must be evaluated AT the "
                           "pre-activation a_t, and tanh'(a_t) = 1 - tanh(a_t)**2 = 1 - h_t**2.")
+SLOPE_OF_RECOMPUTED = ("uses 1 - a_t**2, with a_t recomputed from x_t and h_prev, as the slope of tanh: "
+                       "tanh'(a_t) = 1 - tanh(a_t)**2 = 1 - h_t**2, read it from h_t.")
 SLOPE_OF_OUTPUT_TANH = ("uses 1 - tanh(h_t)**2: that is tanh' evaluated at h_t. h_t is already tanh(a_t), "
                         "so the slope is 1 - h_t**2.")
 SLOPE_MISSING = "ignores the slope of tanh: multiply the incoming gradient by 1 - h_t**2 first."
@@ -37,11 +40,12 @@ DH_NEXT_FORGOTTEN = ("ignores the gradient arriving from step t+1 (dh_next): the
 TRANSPOSED_W_HH = ("uses W_hh transposed: the gradient flows back as delta @ W_hh (rows are examples), "
                    "while the forward pass uses h_prev @ W_hh.T.")
 TRANSPOSED_GRAD = "is the transpose of the right gradient: dW = delta.T @ input has the shape of W, (H, ...)."
+SIGMOID_FOR_TANH = "uses the sigmoid where tanh belongs: the Elman state is h_t = tanh(a_t), in (-1, 1)."
 STATE_AFTER_STEP = ("uses the new state h_t where the state that ENTERED the step belongs: the recurrent "
                     "term is W_hh h_{t-1}, so dW_hh = delta^T h_{t-1} (h0 at t = 0).")
 
 
-def _slope(h, a, slope):
+def _slope(h, a, slope, recomputed=None):
     if slope == "output":
         return 1.0 - h ** 2
     if slope == "preactivation":
@@ -50,7 +54,13 @@ def _slope(h, a, slope):
         return 1.0 - np.tanh(h) ** 2
     if slope == "none":
         return np.ones_like(h)
+    if slope == "recomputed":                    # x_t W_xh^T + h_prev W_hh^T, without the bias
+        return 1.0 - recomputed ** 2
     raise ValueError(slope)
+
+
+def _sigmoid(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 def _preactivation(h):
@@ -70,6 +80,7 @@ def step_forward_mistakes(x_t, h_prev, W_xh, W_hh, b_h) -> dict[str, np.ndarray]
         "is missing the tanh: apply the nonlinearity to the pre-activation.":
             x_t @ W_xh.T + h_prev @ W_hh.T + b_h,
         "is missing the bias b_h.": np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T),
+        SIGMOID_FOR_TANH: _sigmoid(x_t @ W_xh.T + h_prev @ W_hh.T + b_h),
     }
 
 
@@ -97,6 +108,7 @@ def forward_mistakes(X, h0, W_xh, W_hh, b_h) -> dict[str, np.ndarray]:
         "is missing the tanh: apply the nonlinearity to the pre-activation at every step.":
             run(h0, tanh=lambda a: a)[1:],
         "is missing the bias b_h.": run(h0, bias=False)[1:],
+        SIGMOID_FOR_TANH: run(h0, tanh=_sigmoid)[1:],
         "uses W_hh transposed: for a batch of rows the recurrent term is h_prev @ W_hh.T.":
             run(h0, recurrent="transposed")[1:],
         "stores the state BEFORE each step (h_0 .. h_{T-1}); Hs[t] must be the state after step t.": right[:-1],
@@ -129,7 +141,7 @@ def step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, *, slope="output", transpo
     """One step backward, with optional mistakes; keys ``dx_t, dh_prev, dW_xh, dW_hh, db_h``.
 
     ``state_after=True`` builds dW_hh from h_t instead of h_prev."""
-    delta = dh_t * _slope(h_t, _preactivation(h_t), slope)  # (B, H)
+    delta = dh_t * _slope(h_t, _preactivation(h_t), slope, x_t @ W_xh.T + h_prev @ W_hh.T)  # (B, H)
     out = {"dx_t": delta @ W_xh, "dh_prev": delta @ (W_hh.T if transpose_W_hh else W_hh),
            "dW_xh": delta.T @ x_t, "dW_hh": delta.T @ (h_t if state_after else h_prev), "db_h": delta.sum(axis=0)}
     if transpose_grads:
@@ -141,6 +153,7 @@ def step_backward_mistakes(dh_t, x_t, h_prev, h_t, W_xh, W_hh) -> dict[str, dict
     """``{result name: {message: wrong value}}`` for one step backward."""
     variants = {
         SLOPE_OF_PREACTIVATION: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, slope="preactivation"),
+        SLOPE_OF_RECOMPUTED: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, slope="recomputed"),
         SLOPE_OF_OUTPUT_TANH: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, slope="tanh_of_output"),
         SLOPE_MISSING: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, slope="none"),
         TRANSPOSED_W_HH: step_backward(dh_t, x_t, h_prev, h_t, W_xh, W_hh, transpose_W_hh=True),
@@ -188,6 +201,7 @@ def sequence_backward_mistakes(dHs, X, Hs, h0, W_xh, W_hh) -> dict[str, dict[str
         NOT_ACCUMULATED_LAST: sequence_backward(*args, accumulate="last"),
         NOT_ACCUMULATED_FIRST: sequence_backward(*args, accumulate="first"),
         SLOPE_OF_PREACTIVATION: sequence_backward(*args, slope="preactivation"),
+        SLOPE_OF_RECOMPUTED: sequence_backward(*args, slope="recomputed"),
         SLOPE_OF_OUTPUT_TANH: sequence_backward(*args, slope="tanh_of_output"),
         SLOPE_MISSING: sequence_backward(*args, slope="none"),
         DH_NEXT_FORGOTTEN: sequence_backward(*args, carry_dh=False),
@@ -197,7 +211,8 @@ def sequence_backward_mistakes(dHs, X, Hs, h0, W_xh, W_hh) -> dict[str, dict[str
     return _by_result(variants)
 
 
-def step_contributions(dHs, X, Hs, h0, W_xh, W_hh, *, carry_dh=True, slope="output") -> np.ndarray:
+def step_contributions(dHs, X, Hs, h0, W_xh, W_hh, *, carry_dh=True, slope="output", transpose_W_hh=False,
+                       state_after=False) -> np.ndarray:
     """Per-step terms ``delta_t h_{t-1}^T`` of dL/dW_hh, shape (T, H, H), optionally with a mistake."""
     T = X.shape[0]
     h0 = np.zeros_like(Hs[0]) if h0 is None else h0
@@ -205,7 +220,8 @@ def step_contributions(dHs, X, Hs, h0, W_xh, W_hh, *, carry_dh=True, slope="outp
     dh_next = np.zeros_like(Hs[0])
     for t in reversed(range(T)):
         h_prev = Hs[t - 1] if t > 0 else h0
-        step = step_backward(dHs[t] + dh_next, X[t], h_prev, Hs[t], W_xh, W_hh, slope=slope)
+        step = step_backward(dHs[t] + dh_next, X[t], h_prev, Hs[t], W_xh, W_hh, slope=slope,
+                             transpose_W_hh=transpose_W_hh, state_after=state_after)
         terms[t] = step["dW_hh"]
         dh_next = step["dh_prev"] if carry_dh else np.zeros_like(dh_next)
     return terms
@@ -219,6 +235,9 @@ def step_contributions_mistakes(dHs, X, Hs, h0, W_xh, W_hh) -> dict[str, np.ndar
         DH_NEXT_FORGOTTEN: step_contributions(*args, carry_dh=False),
         SLOPE_OF_PREACTIVATION: step_contributions(*args, slope="preactivation"),
         SLOPE_OF_OUTPUT_TANH: step_contributions(*args, slope="tanh_of_output"),
+        SLOPE_OF_RECOMPUTED: step_contributions(*args, slope="recomputed"),
+        TRANSPOSED_W_HH: step_contributions(*args, transpose_W_hh=True),
+        STATE_AFTER_STEP: step_contributions(*args, state_after=True),
         "is the running sum of the terms (a cumulative gradient); each entry t should be step t's own term.":
             np.cumsum(right[::-1], axis=0)[::-1],
         TRANSPOSED_GRAD: np.swapaxes(right, 1, 2),
@@ -234,8 +253,11 @@ def truncated_backward_mistakes(dHs, X, Hs, h0, W_xh, W_hh, k) -> dict[str, dict
     variants = {
         full_bptt: sequence_backward(*args),
         "resets dh_next one step too late or too early: windows are [0, k), [k, 2k), ..., so the gradient "
-        "stops at t = k, 2k, ... (when t % k == 0).": _shifted_truncation(*args, k),
+        "stops at t = k, 2k, ... (when t % k == 0).": _shifted_truncation(*args, k, 1),
+        "resets dh_next one step too early or too late: windows are [0, k), [k, 2k), ..., so the gradient "
+        "stops at t = k, 2k, ... (when t % k == 0).": _shifted_truncation(*args, k, -1),
         NOT_ACCUMULATED_LAST: sequence_backward(*args, accumulate="last", truncate=k),
+        NOT_ACCUMULATED_FIRST: sequence_backward(*args, accumulate="first", truncate=k),
         DH_NEXT_FORGOTTEN: sequence_backward(*args, carry_dh=False),
     }
     if k >= T:
@@ -243,8 +265,8 @@ def truncated_backward_mistakes(dHs, X, Hs, h0, W_xh, W_hh, k) -> dict[str, dict
     return _by_result(variants)
 
 
-def _shifted_truncation(dHs, X, Hs, h0, W_xh, W_hh, k):
-    """Windows that start one step late (boundary at t % k == 1): an off-by-one."""
+def _shifted_truncation(dHs, X, Hs, h0, W_xh, W_hh, k, shift):
+    """Windows whose boundaries moved by ``shift`` steps (at t % k == shift): an off-by-one."""
     grads = {"dX": np.zeros(X.shape), "dW_xh": np.zeros(W_xh.shape), "dW_hh": np.zeros(W_hh.shape),
              "db_h": np.zeros(W_hh.shape[0])}
     dh_next = np.zeros_like(Hs[0])
@@ -256,7 +278,7 @@ def _shifted_truncation(dHs, X, Hs, h0, W_xh, W_hh, k):
         for name in ("dW_xh", "dW_hh", "db_h"):
             grads[name] = grads[name] + step[name]
         dh_next = step["dh_prev"]
-        if t > 1 and (t - 1) % k == 0:
+        if t > max(shift, 0) and (t - shift) % k == 0:
             dh_next = np.zeros_like(dh_next)
     grads["dh0"] = dh_next
     return grads

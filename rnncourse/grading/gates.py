@@ -1,0 +1,85 @@
+"""Classic mistakes in the gated cells (LSTM backward, GRU forward), computed so that feedback can
+name them; the grader's probes of the LSTM/GRU assignment use them.
+
+LSTM step (PyTorch's gate order i, f, g, o; A = x W_ih^T + h_prev W_hh^T + b_ih + b_hh, (B, 4H))::
+
+    c_t = f * c_prev + i * g,   h_t = o * tanh(c_t)
+    dc  = dc_t + dh_t * o * (1 - tanh(c_t)^2)
+    dA  = [dc g i(1-i), dc c_prev f(1-f), dc i (1-g^2), dh_t tanh(c_t) o(1-o)]
+    dx = dA W_ih, dh_prev = dA W_hh, dc_prev = dc f, dW_ih = dA^T x, dW_hh = dA^T h_prev, db = sum_b dA
+
+Each slip below changes one of these derivatives; :func:`lstm_backward_mistakes` gives
+``{result name: {message: wrong value}}`` for the six results. GRU (nn.GRU's form, order r, z, n)::
+
+    r = s(Gx_r + Gh_r),  z = s(Gx_z + Gh_z),  n = tanh(Gx_n + r * Gh_n),  h_t = (1 - z) n + z h_prev
+"""
+from __future__ import annotations
+
+import numpy as np
+
+RESULTS = ("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db")
+SLIPS = {
+    "dc_path": "dc ignores the path through h_t: c_t also reaches the loss via h_t = o * tanh(c_t), so "
+               "dc = dc_t + dh_t * o * (1 - tanh(c_t)**2).",
+    "dc_slope": "the slope of tanh(c_t) in dc is 1 - tanh(c_t)**2 (squared); it is missing its square.",
+    "di_slope": "di lacks the sigmoid's slope: dA_i = dc * g * i * (1 - i).",
+    "df_cell": "df uses the new cell state c_t; the forget gate multiplies c_prev, so dA_f = dc * c_prev * f * (1 - f).",
+    "dg_slope": "dg uses the sigmoid's slope g * (1 - g); the candidate is a tanh, so dA_g = dc * i * (1 - g**2).",
+    "do_dc": "do uses the total cell gradient dc; the output gate reaches the loss only through h_t: "
+             "dA_o = dh_t * tanh(c_t) * o * (1 - o).",
+    "do_slope": "do lacks the sigmoid's slope: dA_o = dh_t * tanh(c_t) * o * (1 - o).",
+    "dc_prev_gate": "dc_prev is multiplied by the input gate; dc_t/dc_{t-1} = f_t, the forget gate.",
+    "order": "the gradient blocks of i and f are exchanged: dA is stacked in PyTorch's gate order i, f, g, o.",
+}
+
+
+def _sigmoid(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def lstm_backward(dh_t, dc_t, x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh, slip=None) -> tuple:
+    """The six gradients of one LSTM step, with one of :data:`SLIPS` when ``slip`` names it."""
+    H = h_prev.shape[1]
+    A = x_t @ W_ih.T + h_prev @ W_hh.T + b_ih + b_hh                       # (B, 4H)
+    i, f, g, o = _sigmoid(A[:, :H]), _sigmoid(A[:, H:2 * H]), np.tanh(A[:, 2 * H:3 * H]), _sigmoid(A[:, 3 * H:])
+    c_t = f * c_prev + i * g
+    tanh_c = np.tanh(c_t)
+    dc = dc_t + (0.0 if slip == "dc_path" else dh_t * o * ((1.0 - tanh_c) if slip == "dc_slope" else (1.0 - tanh_c ** 2)))
+    blocks = [dc * g * (1.0 if slip == "di_slope" else i * (1.0 - i)),
+              dc * (c_t if slip == "df_cell" else c_prev) * f * (1.0 - f),
+              dc * i * (g * (1.0 - g) if slip == "dg_slope" else 1.0 - g ** 2),
+              (dc if slip == "do_dc" else dh_t) * tanh_c * (1.0 if slip == "do_slope" else o * (1.0 - o))]
+    if slip == "order":
+        blocks[0], blocks[1] = blocks[1], blocks[0]
+    dA = np.concatenate(blocks, axis=1)                                     # (B, 4H)
+    dc_prev = dc * (i if slip == "dc_prev_gate" else f)
+    return dA @ W_ih, dA @ W_hh, dc_prev, dA.T @ x_t, dA.T @ h_prev, dA.sum(axis=0)
+
+
+def lstm_backward_mistakes(*args) -> dict[str, dict[str, np.ndarray]]:
+    """``{result name: {message: wrong value}}`` for one LSTM step backward."""
+    out: dict[str, dict[str, np.ndarray]] = {name: {} for name in RESULTS}
+    for slip, message in SLIPS.items():
+        for name, value in zip(RESULTS, lstm_backward(*args, slip=slip)):
+            out[name][message] = value
+    return out
+
+
+def gru_mistakes(x_t, h_prev, W_ih, W_hh, b_ih, b_hh) -> dict[str, np.ndarray]:
+    """``{message: wrong h_t}`` for one nn.GRU step."""
+    H = h_prev.shape[1]
+    Gx, Gh = x_t @ W_ih.T + b_ih, h_prev @ W_hh.T + b_hh                   # (B, 3H) each
+
+    def step(r_block=0, z_block=1, candidate=np.tanh, reset=True, z_on_old=True):
+        r = _sigmoid(Gx[:, r_block * H:(r_block + 1) * H] + Gh[:, r_block * H:(r_block + 1) * H])
+        z = _sigmoid(Gx[:, z_block * H:(z_block + 1) * H] + Gh[:, z_block * H:(z_block + 1) * H])
+        n = candidate(Gx[:, 2 * H:] + (r if reset else 1.0) * Gh[:, 2 * H:])
+        return (1.0 - z) * n + z * h_prev if z_on_old else z * n + (1.0 - z) * h_prev
+
+    return {
+        "The gates r and z are exchanged: nn.GRU stacks r, z, n (reset first, update second).": step(1, 0),
+        "z and 1 - z are swapped: in nn.GRU, h_t = (1 - z) * n + z * h_prev (z close to 1 keeps the old state).":
+            step(z_on_old=False),
+        "The reset gate is missing from the candidate: n = tanh(Gx_n + r * (W_hn h_prev + b_hn)).": step(reset=False),
+        "The candidate n uses a sigmoid; it is a tanh: n = tanh(Gx_n + r * Gh_n).": step(candidate=_sigmoid),
+    }
