@@ -10,10 +10,14 @@ before clipping, and what the classic mistakes would produce:
 """
 from __future__ import annotations
 
-import torch
+import numpy as np
+
+# torch is imported where it is used: the norm mistakes serve graders that need no torch.
 
 
 def _params(seed: int, scale: float, with_none: bool):
+    import torch
+
     g = torch.Generator().manual_seed(seed)
     shapes = [(4, 3), (4,), (2, 4)]
     params = []
@@ -27,14 +31,14 @@ def _params(seed: int, scale: float, with_none: bool):
 
 
 def _flat(params):
+    import torch
+
     return torch.cat([p.grad.flatten() for p in params if p.grad is not None])
 
 
 def norm_mistakes(grads, max_norm: float) -> dict:
     """Wrong global norms of the arrays ``grads`` (``None`` skipped): the arrays' norms added, the
     square root left out, the norm after clipping returned."""
-    import numpy as np
-
     grads = [np.asarray(g, dtype=np.float64) for g in grads if g is not None]
     total = float(np.sqrt(sum(np.sum(g ** 2) for g in grads)))
     return {"You added the norms of the arrays; take one square root of the total sum of squares.":
@@ -45,6 +49,8 @@ def norm_mistakes(grads, max_norm: float) -> dict:
 
 
 def clipping_cases(seed: int, max_norm: float) -> list[dict]:
+    import torch
+
     cases = []
     for name, scale, with_none in (("large gradients", 3.0, True), ("small gradients", 0.01, False)):
         make = lambda s=scale, w=with_none: _params(seed, s, w)                       # noqa: E731
