@@ -26,8 +26,8 @@ def _result(student: str, source, passed: int) -> NotebookResult:
 
 @pytest.fixture(scope="module")
 def gradebook(tmp_path_factory):
-    """A class of three: 1001 (Canvas) and 701 (Moodle) graded, 1001 with a written answer graded by
-    hand; 1002 in the roster without a submission. Returns (gradebook URL, roster, scores)."""
+    """A class of three: 1001 (Canvas) and 701 (Moodle) graded, 1001 with an extra written answer
+    graded by hand (the assignment's own written cells stay ungraded); 1002 in the roster without a submission. Returns (gradebook URL, roster, scores)."""
     tmp_path = tmp_path_factory.mktemp("gradebook")
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     source = load_source(A)
@@ -46,7 +46,8 @@ def gradebook(tmp_path_factory):
                       "1001,doejane,canvas,jane@uni.example,S-1,Mon\n"
                       "1002,smithbob,canvas,,S-2,Tue\n"
                       "701,=HYPERLINK(1),moodle,ann@uni.example,,\n")
-    return url, roster, {"1001": auto_1001 + 3.0, "701": source.max_score, "max": source.max_score + 4.0}
+    written = sum(points for _, points, _ in source.manual())     # the assignment's own written cells, ungraded
+    return url, roster, {"1001": auto_1001 + 3.0, "701": source.max_score, "max": source.max_score + written + 4.0}
 
 
 def _rows(path):

@@ -68,7 +68,8 @@ ATTACKS = [
          extra={"rnn_step_forward": [EXFILTRATE_HOOK]}, answers={"many_to_one": EXFILTRATE_ANSWER}),
     dict(assignment="06_lstm_gru", name="exfiltrate_hidden_tests_06",
          what="the same hook on the LSTM assignment; the last answer raises with what it saw",
-         base="solution", honest=["lstm_cell_forward", "lstm_cell_backward", "gru_cell_forward"],
+         base="solution", honest=["lstm_cell_forward", "lstm_cell_backward", "gru_cell_forward",
+                                  "recurrent_parameter_count", "lstm_gradient_norms_by_distance", "gru_layer_torch"],
          extra={"lstm_cell_forward": [EXFILTRATE_HOOK]},
          answers={"lstm_params_to_torch": EXFILTRATE_ANSWER.replace(
              "many_to_one(X, h0, W_xh, W_hh, b_h, W_hy, b_y)", "lstm_params_to_torch(W, b)")}),
