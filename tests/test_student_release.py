@@ -210,7 +210,9 @@ def test_check_in_the_release_grades_the_visible_tests(release, tmp_path):
     visible = [c for c in load_source(ASSIGNMENT).released.cells if is_test(c) and HIDDEN_MARKER not in
                next(s.source for s in load_source(ASSIGNMENT).notebook.cells if grade_id(s) == grade_id(c))]
     points = sum(float(c.metadata["nbgrader"]["points"]) for c in visible)
-    assert report.splitlines()[0] == f"{ASSIGNMENT}: {points:g} / {points:g} points", report
+    written = sum(points for _, points, _ in load_source(ASSIGNMENT).manual())
+    assert report.splitlines()[0] == (f"{ASSIGNMENT}: {points:g} / {points:g} points (automatic; the written answers, "
+                                      f"{written:g} points, are graded by the instructor)"), report
     assert "hidden tests" in report and "instructor" in report, report
     assert "(hidden)" not in report and "[FAIL]" not in report, report
 

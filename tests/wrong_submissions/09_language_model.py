@@ -47,7 +47,7 @@ CASES = [
         answers={"sample_index": (
             "def sample_index(probs, rng):\n"
             "    return np.asarray(probs).argmax(axis=1)\n")},
-        failing={"test_sample_index_visible": "greedy decoding", "test_sample_index_hidden": "argmax"},
+        failing={"test_sample_index_visible": "was the most likely index", "test_sample_index_hidden": "argmax"},
         composed={"test_generate_hidden"} | AFTER_SAMPLING,   # generate runs the student's own sample_index
     ),
     dict(
@@ -66,7 +66,7 @@ CASES = [
             "        out.append(nxt)\n"
             "        current = nxt\n"
             "    return out\n")},
-        failing={"test_generate_visible": "carry the state", "test_generate_hidden": "does not carry the state"},
+        failing={"test_generate_visible": "carry the state", "test_generate_hidden": "differs from step"},
         composed=AFTER_SAMPLING,
     ),
     dict(
