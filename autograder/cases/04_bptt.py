@@ -3,26 +3,9 @@ import numpy as np
 
 from autograder.cases import case
 from rnncourse.data.synthetic import order_task
-from rnncourse.grading.gradient_flow import bptt_term_mistakes, distinct, truncation_gap_mistakes
+from rnncourse.grading.gradient_flow import (bptt_term_mistakes, distinct, jacobian_product_mistakes,
+                                             truncation_gap_mistakes)
 from rnncourse.grading.rnn import truncated_backward_mistakes
-
-
-def jacobian_mistakes(Hs, W_hh, t, k):
-    """What dh_t/dh_k comes out as with each classic mistake in the product of Jacobians."""
-    H = W_hh.shape[0]
-    slope = lambda i: np.diag(1 - Hs[i] ** 2)           # noqa: E731
-    wrong = {"J_prev": np.eye(H), "J_T": np.eye(H), "J_order": np.eye(H), "J_pre": np.eye(H)}
-    for i in range(k + 1, t + 1):
-        wrong["J_prev"] = slope(i - 1) @ W_hh @ wrong["J_prev"]
-        wrong["J_T"] = W_hh.T @ slope(i) @ wrong["J_T"]
-        wrong["J_order"] = wrong["J_order"] @ slope(i) @ W_hh
-        wrong["J_pre"] = np.diag(1 - np.arctanh(Hs[i]) ** 2) @ W_hh @ wrong["J_pre"]
-    return {
-        "uses the slope of step i-1 in factor i: the derivative of h_i = tanh(a_i) is 1 - h_i**2 of the SAME step.": wrong["J_prev"],
-        "uses W_hh^T diag(1 - h_i^2): that is the transposed Jacobian (the form in which gradients flow back).": wrong["J_T"],
-        "multiplies the factors in the wrong order: later steps go on the LEFT (J = factor_i @ J).": wrong["J_order"],
-        "uses 1 - a_i**2 as the slope: it is 1 - h_i**2.": wrong["J_pre"],
-    }
 
 
 def cases(solution):
@@ -31,7 +14,7 @@ def cases(solution):
     x, W_xh, W_hh, b_h = rng.normal(size=(T, D)), rng.normal(size=(H, D)), rng.normal(size=(H, H)), rng.normal(size=H)
     Hs = np.concatenate([np.zeros((1, H)), solution.rnn_forward(x[:, None], None, W_xh, W_hh, b_h)[:, 0]])  # (T+1, H)
     jacobians = {f"jacobian_product_{t}_{k}": case(solution.jacobian_product, Hs, W_hh, t, k,
-                                                   mistakes=jacobian_mistakes(Hs, W_hh, t, k))
+                                                   mistakes=jacobian_product_mistakes(Hs, W_hh, t, k))
                  for t, k in [(3, 1), (4, 4), (4, 0)]}
 
     T, B, D, H, k = 7, 2, 3, 4, 3

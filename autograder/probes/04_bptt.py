@@ -8,11 +8,12 @@ numerical_gradient is handed functions of one array that the grader knows the gr
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, array_check, dict_check, fields, same_array
+from autograder.probes.judge import Feedback, array_check, component_check, dict_check, fields, same_array
 from autograder.probes.wire import GradientOf
 from rnncourse.data.synthetic import order_task
-from rnncourse.grading.gradient_flow import bptt_term_mistakes, distinct, truncation_gap_mistakes
-from rnncourse.grading.rnn import truncated_backward_mistakes
+from rnncourse.grading.gradient_flow import (bptt_term_mistakes, distinct, jacobian_product_mistakes,
+                                             truncation_gap_mistakes)
+from rnncourse.grading.rnn import reference_backward, truncated_backward_mistakes
 from rnncourse.numpy_ref.rnn import rnn_forward
 
 HIDDEN = {
@@ -30,14 +31,35 @@ TERM_HINT = ("first carry G[t-1] back to dL_t/da_k (through dh_t/dh_k and the sl
 JACOBIAN_HINT = "J starts as the identity; each factor is diag(1 - h_i**2) @ W_hh, multiplied on the left."
 FLOAT64 = "a central difference with a step of 1e-6 is lost in float32's rounding (about 1e-7 of each value)"
 TRUNCATED = dict_check(("dW_hh", "dW_xh", "db_h", "dX", "dh0"), lambda *args: truncated_backward_mistakes(*args))
-RELATIVE = array_check("relative_error(a, b)")
+INTEGER_GRADIENT = ("is stored as whole numbers: the gradient array has an integer dtype, so every entry was cut "
+                    "towards zero; make it float (np.zeros(array.shape)).")
+
+
+def relative_error_mistakes(a, b):
+    """relative_error(a, b) with the denominator left out, max(||a||, ||b||) for the sum, or the largest entry of
+    |a - b| for the norm."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    norms = np.linalg.norm(a) + np.linalg.norm(b)
+    return {"divides by nothing: ||a - b|| is an absolute error; the denominator is ||a|| + ||b||.": np.linalg.norm(a - b),
+            "divides by max(||a||, ||b||): the denominator is ||a|| + ||b||.":
+                np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b), 1e-300),
+            "takes the largest entry of |a - b| where the norm ||a - b|| belongs.": np.abs(a - b).max() / max(norms, 1e-300)}
+
+
+# dHs is zero but at the last step here, so several mistakes give all-zero gradients: a zero result names none
+NONZERO_TRUNCATED = dict_check(("dW_hh", "dW_xh", "db_h", "dX", "dh0"), lambda *args: {
+    name: {message: value for message, value in wrong.items() if np.any(value)}
+    for name, wrong in truncated_backward_mistakes(*args).items()})
+RELATIVE = array_check("relative_error(a, b)", lambda a, b: distinct(np.linalg.norm(a - b) / max(
+    np.linalg.norm(a) + np.linalg.norm(b), 1e-300), relative_error_mistakes(a, b)))
 SCALED = array_check("relative_error(1000 a, 1000 b)",
                      hint="the relative error must not change when both arrays are scaled by the same factor.")
 
 
 def _jacobian_check(t, k, numeric=None):
     def check(got, want, args):
-        same_array(f"dh_{t}/dh_{k}", got, want, hint=JACOBIAN_HINT)
+        same_array(f"dh_{t}/dh_{k}", got, want, hint=JACOBIAN_HINT,
+                   mistakes=distinct(want, jacobian_product_mistakes(*args)))
         if numeric is not None:
             same_array(f"dh_{t}/dh_{k} (against finite differences)", got, numeric, rtol=1e-5, atol=1e-8)
     return check
@@ -48,7 +70,8 @@ def _gradient_check(analytic):
         gradient, after = fields("numerical_gradient", got, 2)
         if not np.array_equal(np.asarray(after), args[1]):
             raise Feedback("numerical_gradient changed the array: restore every entry.")
-        same_array("the numerical gradient", gradient, analytic, float64_reason=FLOAT64)
+        same_array("the numerical gradient", gradient, analytic, float64_reason=FLOAT64,
+                   mistakes={INTEGER_GRADIENT: np.trunc(analytic)} if np.any(np.trunc(analytic) != analytic) else None)
     return check
 
 
@@ -132,18 +155,39 @@ def probes(rng):
         "test_relative_error_hidden": cases,
         "test_bptt_term_visible": [("bptt_term", _double_sum(5, 2, 3, rng) + (4, 2))],
         "test_bptt_term_hidden": _term_calls(rng, size(4, 7), size(), size(2, 5)),
-        "test_truncation_gaps_visible": [("truncation_gaps", _gap_args(rng, 6, 3, 4, [1, 2, 4, 6]))],
-        "test_truncation_gaps_hidden": [Call("truncation_gaps", _gap_args(rng, T, size(2, 6), size(2, 6), windows), _gaps_check,
-                                             f"T={T}, windows {windows}")
-                                        for T, windows in [(size(7, 20), [1, 3, 5, 40]), (size(3, 6), [2, 1, 10])]],
+        "test_truncation_gaps_visible": _gap_calls(_gap_args(rng, 6, 3, 4, [1, 2, 4, 6]), None),
+        "test_truncation_gaps_hidden": [call for T, windows in [(size(7, 20), [1, 3, 5, 40]), (size(3, 6), [2, 1, 10])]
+                                        for call in _gap_calls(_gap_args(rng, T, size(2, 6), size(2, 6), windows), _gaps_check,
+                                                               f"T={T}, windows {windows}")],
     }
 
 
 def _term_calls(rng, T, D, H):
     """Every pair 1 <= k <= t <= T of one sequence (k = 1 and k = t among them): all the terms of the double sum."""
     G, Hs, W_hh = _double_sum(T, D, H, rng)
-    return [Call("bptt_term", (G, Hs, W_hh, t, k), _term_check, f"T={T}, H={H}, t={t}, k={k}")
-            for t in range(T, 0, -1) for k in range(1, t + 1)]
+    pairs = [(t, k) for t in range(T, 0, -1) for k in range(1, t + 1)]
+    return ([Call("jacobian_product", (Hs, W_hh, t, k), component_check("bptt_term", "jacobian_product", _jacobian_check(t, k)),
+                  f"t={t}, k={k}, as bptt_term calls it") for t, k in pairs]
+            + [Call("bptt_term", (G, Hs, W_hh, t, k), _term_check, f"T={T}, H={H}, t={t}, k={k}") for t, k in pairs])
+
+
+def _gap_calls(args, check, label=""):
+    """truncation_gaps(*args), after its components on the inputs it hands them: truncated_rnn_backward for every
+    window (and k = T, full BPTT), relative_error of the right gradients."""
+    X, h0, W_xh, W_hh, b_h, w, windows = args
+    Hs = rnn_forward(X, h0, W_xh, W_hh, b_h)
+    dHs = np.zeros(Hs.shape)
+    dHs[-1] = w
+    T = X.shape[0]
+    components = [Call("truncated_rnn_backward", (dHs, X, Hs, h0, W_xh, W_hh, k),
+                       component_check("truncation_gaps", "truncated_rnn_backward", NONZERO_TRUNCATED),
+                       f"k={k}, as truncation_gaps calls it")
+                  for k in list(windows) + [T]]
+    full = reference_backward(dHs, X, Hs, h0, W_xh, W_hh)["dW_hh"]
+    cut = reference_backward(dHs, X, Hs, h0, W_xh, W_hh, truncate=min(windows))["dW_hh"]
+    components.append(Call("relative_error", (cut, full), component_check("truncation_gaps", "relative_error", RELATIVE),
+                           "as truncation_gaps calls it"))
+    return components + [Call("truncation_gaps", args, check, label)]
 
 
 def _gap_args(rng, T, B, H, windows):

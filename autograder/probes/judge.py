@@ -188,3 +188,24 @@ def meta_check(layout: str):
         if list(shape) != list(want[1]):
             raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} {layout}.")
     return check
+
+
+def component_check(composite: str, component: str, check=None):
+    """A ``Call.check`` for a call of ``component`` on the inputs that the student's ``composite`` hands
+    it, listed before the composite's own calls: when the component is wrong there, the composite's
+    test says so (a cause it is sure of, so its message comes first) instead of guessing one for the
+    composite. ``check`` is the component's own check (default: the generic comparison)."""
+    def wrapped(got, want, args):
+        try:
+            if check is None:
+                reason = same_values(f"the result of {component}", got, want)
+                if reason:
+                    raise Feedback(reason)
+            else:
+                check(got, want, args)
+        except Feedback as failure:
+            named = Feedback(f"{composite} runs your {component}, which is wrong on these inputs, so fix it first "
+                             f"(see its own test): {failure}")
+            named.names_cause = True
+            raise named from None
+    return wrapped

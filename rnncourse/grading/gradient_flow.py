@@ -36,6 +36,29 @@ def _product(Hs, W_hh, t, k, *, order="left", transpose=False):
     return J
 
 
+def jacobian_product_mistakes(Hs, W_hh, t, k) -> dict[str, np.ndarray]:
+    """dh_t/dh_k = prod_{i=k+1}^{t} diag(1 - h_i**2) W_hh with one classic slip in the factors."""
+    H = W_hh.shape[0]
+    slope = lambda i: np.diag(1 - Hs[i] ** 2)           # noqa: E731
+    wrong = {name: np.eye(H) for name in ("prev", "T", "order", "pre", "none", "columns")}
+    for i in range(k + 1, t + 1):
+        wrong["prev"] = slope(i - 1) @ W_hh @ wrong["prev"]
+        wrong["T"] = W_hh.T @ slope(i) @ wrong["T"]
+        wrong["order"] = wrong["order"] @ slope(i) @ W_hh
+        wrong["pre"] = np.diag(1 - np.arctanh(np.clip(Hs[i], -1 + 1e-15, 1 - 1e-15)) ** 2) @ W_hh @ wrong["pre"]
+        wrong["none"] = W_hh @ wrong["none"]
+        wrong["columns"] = W_hh @ slope(i) @ wrong["columns"]
+    return {
+        "uses the slope of step i-1 in factor i: the derivative of h_i = tanh(a_i) is 1 - h_i**2 of the SAME step.": wrong["prev"],
+        "uses W_hh^T diag(1 - h_i^2): that is the transposed Jacobian (the form in which gradients flow back).": wrong["T"],
+        "multiplies the factors in the wrong order: later steps go on the LEFT (J = factor_i @ J).": wrong["order"],
+        "uses 1 - a_i**2 as the slope: it is 1 - h_i**2.": wrong["pre"],
+        "leaves out the slopes: each factor is diag(1 - h_i**2) @ W_hh, not W_hh alone.": wrong["none"],
+        "scales the COLUMNS of W_hh by the slope (W_hh diag(1 - h_i**2)): dh_i/dh_{i-1} scales its rows, "
+        "(1 - h_i**2)[:, None] * W_hh.": wrong["columns"],
+    }
+
+
 def bptt_term(G, Hs, W_hh, t, k, *, order="left", transpose_J=False, slope=True, state_after=False,
               transpose_term=False) -> np.ndarray:
     """The (t, k) term dL_t/dh_t . dh_t/dh_k . d+h_k/dW_hh, an (H, H) matrix, optionally with a slip."""

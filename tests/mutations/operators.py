@@ -96,7 +96,10 @@ class _Replace(ast.NodeTransformer):
 
 def generated(assignment: str, function: str, source: str, limit: int | None = None) -> list[Mutant]:
     """The generic mutants of one solution cell (at most ``limit``, a fixed spread of them)."""
-    tree = ast.parse(source)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:                  # a written answer (Markdown), not code
+        return []
     found, seen = [], {ast.unparse(tree)}
     for index, (name, node, change) in enumerate(_sites(tree)):
         mutated = copy.deepcopy(tree)
