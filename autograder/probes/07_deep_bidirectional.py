@@ -12,13 +12,15 @@ device in float32, where a hard-coded device or dtype shows.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import META_ERROR, Feedback, array_check, fields, meta_check, same_array, same_int
+from autograder.probes.judge import (META_ERROR, Feedback, array_check, component_check, fields, meta_check, same_array,
+                                    same_int)
 from autograder.probes.wire import Tensor
 from rnncourse.data.name_letters import names_batch
 from rnncourse.grading.deep_rnn import (bidirectional_states, deep_bidirectional_mistakes, masked_states,
                                         parameter_count_mistakes, readout_mistakes)
-from rnncourse.grading.ragged import (bidirectional_mistakes, final_state_mistakes, last_real_step_mistakes,
-                                      masked_rnn_state_mistakes, reverse_padded_mistakes)
+from rnncourse.grading.ragged import (PADDING_CHANGED, bidirectional_mistakes, final_state_mistakes,
+                                      last_real_step_mistakes, masked_rnn_state_mistakes, padding_changed,
+                                      reverse_padded_mistakes)
 
 HIDDEN = {
     "test_bidirectional_layer_hidden": "bidirectional_layer on random shapes (T = 1 included), as torch.nn.RNN(bidirectional=True) computes it.",
@@ -67,13 +69,24 @@ def _torch_layer(got, want, args):
                hint=TORCH_LAYER, float64_reason="the inputs are float64 tensors and the result keeps their dtype")
 
 BIDIRECTIONAL = array_check("bidirectional_layer(X, ...)", bidirectional_mistakes)
-REVERSED = array_check("reverse_padded(X, lengths)", reverse_padded_mistakes)
+REVERSED_VALUES = array_check("reverse_padded(X, lengths)", reverse_padded_mistakes)
+
+
+def _reversed_check(got, want, args):
+    try:
+        REVERSED_VALUES(got, want, args)
+    except Feedback:
+        if padding_changed(got, *args):
+            named = Feedback(f"reverse_padded(X, lengths) is wrong. {PADDING_CHANGED}")
+            named.names_cause = True
+            raise named from None
+        raise
 LAST = array_check("last_real_step(outputs, lengths)", last_real_step_mistakes)
 
 
 def _twice(got, want, args):
     reversed_, back = fields("reverse_padded", got, 2)
-    REVERSED(reversed_, want[0], args)
+    _reversed_check(reversed_, want[0], args)
     same_array("reverse_padded applied twice", back, args[0])
 
 
@@ -122,6 +135,17 @@ def probes(rng):
         layers = [(weights(d, H), weights(d, H)) for d in sizes]
         return ("deep_bidirectional_rnn", (rng.normal(size=(T, B, D)), lengths(T, B), layers))
 
+    def deep_calls(case, label=""):
+        """deep_bidirectional_rnn, after its components on the first layer's inputs (the layers above read its
+        own outputs)."""
+        X, lens, layers = case[1]
+        forward, backward = layers[0]
+        return [Call("reverse_padded", (X, lens), component_check("deep_bidirectional_rnn", "reverse_padded", _reversed_check),
+                     "as deep_bidirectional_rnn calls it"),
+                Call("masked_rnn", (X, lens) + tuple(forward), component_check("deep_bidirectional_rnn", "masked_rnn", _masked),
+                     "the first layer's forward direction, as deep_bidirectional_rnn calls it"),
+                Call(case[0], case[1], DEEP, label)]
+
     def readouts():
         X, name_lengths, targets = names_batch(600, seed=int(rng.integers(1, 2**31)))
 
@@ -147,11 +171,10 @@ def probes(rng):
         "test_rnn_parameter_count_hidden": [count(D, H, 1, False, 1), count(D, H, size(2, 4), True, 4),
                                             count(H, D, size(2, 4), True, 3), count(4096, 8192, 6, True, 4)],
         "test_deep_bidirectional_rnn_visible": [deep(size(2, 6), size(2, 4), size(), size(2, 4), 2)],
-        "test_deep_bidirectional_rnn_hidden": [hidden(deep(1, 1, 1, 1, 1), DEEP, "T=1, B=1, one layer"),
-                                               hidden(deep(size(3, 8), size(2, 5), size(), size(2, 5), 2), DEEP,
-                                                      "two layers"),
-                                               hidden(deep(size(3, 7), size(2, 5), size(), size(2, 4), 3), DEEP,
-                                                      "three layers")],
+        "test_deep_bidirectional_rnn_hidden": (deep_calls(deep(1, 1, 1, 1, 1), "T=1, B=1, one layer")
+                                               + deep_calls(deep(size(3, 8), size(2, 5), size(), size(2, 5), 2), "two layers")
+                                               + deep_calls(deep(size(3, 7), size(2, 5), size(), size(2, 4), 3),
+                                                            "three layers")),
         "test_readout_accuracy_hidden": readouts(),
         "test_bidirectional_rnn_torch_hidden": torch_calls(1, 1, 1, 1) + torch_calls(size(2, 7), size(2, 4), size(),
                                                                                      size(2, 5)),
@@ -159,9 +182,9 @@ def probes(rng):
         "test_bidirectional_layer_hidden": [hidden(bidirectional(1, 1, 1, 1), BIDIRECTIONAL, "T=1, B=1, D=1, H=1"),
                                             hidden(bidirectional(size(2, 9), size(), size(), size()), BIDIRECTIONAL)],
         "test_reverse_padded_visible": [reverse(size(2, 6), size(2, 4), (size(),))],
-        "test_reverse_padded_hidden": [hidden(reverse(1, 1, (1,)), REVERSED, "T=1, B=1"),
-                                       hidden(reverse(size(2, 8), size(2, 6), (size(),)), REVERSED),
-                                       hidden(reverse(size(2, 6), size(2, 5), (size(1, 3), size(1, 3))), REVERSED,
+        "test_reverse_padded_hidden": [hidden(reverse(1, 1, (1,)), _reversed_check, "T=1, B=1"),
+                                       hidden(reverse(size(2, 8), size(2, 6), (size(),)), _reversed_check),
+                                       hidden(reverse(size(2, 6), size(2, 5), (size(1, 3), size(1, 3))), _reversed_check,
                                               "two trailing axes"),
                                        hidden(reverse(size(2, 7), size(2, 5), (size(),)), _twice, "applied twice",
                                               driver="twice")],

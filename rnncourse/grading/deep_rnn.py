@@ -84,6 +84,13 @@ def deep_bidirectional_mistakes(X, lengths, layers) -> dict[str, np.ndarray]:
         flipped = np.concatenate([forward, backward], axis=-1) * _real(flipped, lengths)
     mistakes["The backward direction read the padding first: reverse each sequence within its own length "
              "(your reverse_padded), run the masked RNN, and reverse its outputs back the same way."] = flipped
+    whole = X
+    for forward_params, backward_params in layers:             # the masked RNN run on outputs[::-1]
+        backward = masked_states(whole[::-1], lengths, *backward_params)[::-1]
+        whole = np.concatenate([masked_states(whole, lengths, *forward_params), backward], axis=-1)
+    mistakes["The backward direction reversed the whole padded array (outputs[::-1]), so it read the padding first: "
+             "reverse each sequence within its own length (your reverse_padded), and reverse its outputs back the "
+             "same way."] = whole
     unflipped = X
     for forward_params, backward_params in layers:
         backward = masked_states(reverse_within_lengths(unflipped, lengths), lengths, *backward_params)

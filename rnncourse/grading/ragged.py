@@ -19,6 +19,21 @@ def reverse_within_lengths(X, lengths):
     return out
 
 
+def padding_changed(got, X, lengths) -> bool:
+    """Whether ``got`` (shaped like X) has the right real steps, each sequence reversed within its length, but
+    other values at its padded steps, which must keep X's."""
+    got, right = np.asarray(got, dtype=float), reverse_within_lengths(X, lengths)
+    if got.shape != right.shape:
+        return False
+    real = (np.arange(X.shape[0])[:, None] < np.asarray(lengths)[None, :]).reshape(X.shape[:2] + (1,) * (X.ndim - 2))
+    real = np.broadcast_to(real, X.shape)
+    return bool(np.allclose(got[real], right[real]) and not np.allclose(got[~real], right[~real]))
+
+
+PADDING_CHANGED = ("The real steps are reversed right, but the padded steps changed: they must keep X's values "
+                   "(start from a copy of X, np.array(X, copy=True)).")
+
+
 def reverse_padded_mistakes(X, lengths) -> dict[str, np.ndarray]:
     return {
         "You reversed the whole padded array (X[::-1]): the padding moved to the front, so a "
@@ -41,7 +56,28 @@ def bidirectional_mistakes(X, forward_params, backward_params) -> dict[str, np.n
             np.concatenate([bwd_reversed[::-1], fwd], axis=-1),
         "Both directions used the forward parameters: the backward direction has its own weights.":
             np.concatenate([fwd, rnn_forward(X[::-1], None, *forward_params)[::-1]], axis=-1),
+        "The two halves were joined along the time axis (axis=0): join them along the features, "
+        "np.concatenate([forward, backward], axis=-1), giving (T, B, 2H).":
+            np.concatenate([fwd, bwd_reversed[::-1]], axis=0),
     }
+
+
+MASK_ONE_STEP_LONG = ("The mask lets one padded step through (t <= lengths[b]): the real steps of sequence b "
+                      "are t < lengths[b].")
+W_HH_TRANSPOSED = "uses W_hh transposed: the recurrent term is h @ W_hh.T (rows are examples)."
+
+
+def masked_run(X, W_xh, W_hh, b_h, lengths, *, transpose_W_hh=False, reset=False):
+    """(states (T, B, H) zero at padding, last states (B, H)) of the masked Elman RNN from h_0 = 0, optionally with
+    W_hh transposed or the state reset to zero at padded steps."""
+    T, B, _ = X.shape
+    W = W_hh.T if transpose_W_hh else W_hh
+    h, Hs = np.zeros((B, W_hh.shape[0])), np.zeros((T, B, W_hh.shape[0]))
+    real = (np.arange(T)[:, None] < np.asarray(lengths)[None, :])[..., None]
+    for t in range(T):
+        h = np.where(real[t], np.tanh(X[t] @ W_xh.T + h @ W.T + b_h), 0.0 if reset else h)
+        Hs[t] = np.where(real[t], h, 0.0)
+    return Hs, h
 
 
 def masked_rnn_state_mistakes(X, W_xh, W_hh, b_h, lengths) -> dict[str, np.ndarray]:
@@ -55,6 +91,8 @@ def masked_rnn_state_mistakes(X, W_xh, W_hh, b_h, lengths) -> dict[str, np.ndarr
         "data. Keep the state unchanged at padded steps and output zeros there.": unmasked,
         "You kept the state through the padding (good) but the outputs at padded steps must be "
         "zeros, as pad_packed_sequence returns them.": frozen,
+        MASK_ONE_STEP_LONG: masked_run(X, W_xh, W_hh, b_h, np.minimum(np.asarray(lengths) + 1, X.shape[0]))[0],
+        W_HH_TRANSPOSED: masked_run(X, W_xh, W_hh, b_h, lengths, transpose_W_hh=True)[0],
     }
 
 
@@ -63,6 +101,11 @@ def final_state_mistakes(X, W_xh, W_hh, b_h, lengths) -> dict[str, np.ndarray]:
     return {
         "This is the state after the padding (the classic outputs[-1] bug): the final state of "
         "sequence b is its state at step lengths[b] - 1.": rnn_forward(X, None, W_xh, W_hh, b_h)[-1],
+        "The state was reset to zero at padded steps (np.where(mask, h_new, 0)), so sequences shorter than T end "
+        "with h = 0: at padded steps keep the state unchanged, np.where(mask, h_new, h).":
+            masked_run(X, W_xh, W_hh, b_h, lengths, reset=True)[1],
+        MASK_ONE_STEP_LONG: masked_run(X, W_xh, W_hh, b_h, np.minimum(np.asarray(lengths) + 1, X.shape[0]))[1],
+        W_HH_TRANSPOSED: masked_run(X, W_xh, W_hh, b_h, lengths, transpose_W_hh=True)[1],
     }
 
 
@@ -77,6 +120,10 @@ def last_real_step_mistakes(outputs, lengths) -> dict[str, np.ndarray]:
         "sequence. The last real step of sequence b is outputs[lengths[b] - 1, b].": outputs[:, -1],
     }
     lengths = np.asarray(lengths)
+    beyond = np.minimum(lengths, len(outputs) - 1)
+    if np.any(beyond != lengths - 1):
+        mistakes["You read outputs[lengths[b], b], one step past the last real step: indices start at 0, so the "
+                 "last real step of sequence b is at lengths[b] - 1."] = outputs[beyond, np.arange(len(lengths))]
     if np.all(lengths >= 2):
         mistakes["Off by one: step t has index t - 1, so the last real step is lengths[b] - 1, and "
                  "you read one step earlier."] = outputs[lengths - 2, np.arange(len(lengths))]

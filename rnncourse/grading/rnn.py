@@ -263,8 +263,7 @@ def truncated_backward_mistakes(dHs, X, Hs, h0, W_xh, W_hh, k) -> dict[str, dict
     }
     if k > 1:    # with k = 1 a dh_next forgotten at every step gives these numbers too
         variants["resets dh_next at t = 0 as well (t % k == 0 holds there): the gradient that reaches h0 is dropped; "
-                 "windows start at t = k, 2k, ..., so reset only for t > 0."] = {
-            **sequence_backward(*args, truncate=k), "dh0": np.zeros_like(Hs[0])}
+                 "windows start at t = k, 2k, ..., so reset only for t > 0."] = {"dh0": np.zeros_like(Hs[0])}
     if k >= T:
         del variants[full_bptt]  # with one window, truncated and full BPTT agree
     return _by_result(variants)
