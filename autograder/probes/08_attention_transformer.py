@@ -11,8 +11,8 @@ float32, where a hard-coded device or dtype shows.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import (META_ERROR, Feedback, array_check, fields, meta_check, same_array,
-                                     tuple_check)
+from autograder.probes.judge import (META_ERROR, Feedback, array_check, component_check, fields, meta_check,
+                                     same_array, tuple_check)
 from autograder.probes.wire import Tensor
 from rnncourse.data.name_gender import name_gender_split
 from rnncourse.grading.attention import attention_weight_mistakes, context_mistakes, sdpa_mistakes
@@ -38,10 +38,25 @@ BACKWARD = tuple_check(("dQ", "dK", "dV"), mistakes=sdpa_backward_mistakes)
 CAUSAL_MASKED = "softmax(Q K^T / sqrt(d_k)) V with the scores of keys j > i set to -inf before the softmax."
 
 
+DIAGONAL_MASKED = ("O is wrong. The first query's row is NaN: the mask hides the diagonal too (np.triu(..., k=0)), so "
+                   "query 0 sees no key at all; forbid only j > i (k=1).")
+
+
 def _sdpa(got, want, args):
     O, A = fields("scaled_dot_product_attention", got, 2)
+    Q, K, V, causal = args
+    O_ = np.asarray(O, dtype=float) if isinstance(O, np.ndarray) else None
+    if causal and O_ is not None and O_.shape == want[0].shape and np.all(np.isnan(O_[:, 0])) \
+            and np.all(np.isfinite(O_[:, 1:])):
+        named = Feedback(DIAGONAL_MASKED)
+        named.names_cause = True
+        raise named
     same_array("O", O, want[0], mistakes=sdpa_mistakes(*args))
-    same_array("A", A, want[1])
+    scores = Q @ np.swapaxes(K, -1, -2) / np.sqrt(Q.shape[-1])
+    same_array("A", A, want[1], mistakes={
+        "A holds the scores, not the attention weights: return the softmax of the scores, whose rows sum to 1.": scores,
+        "A holds the scores shifted by their maximum, not the attention weights: return the softmax, whose rows sum "
+        "to 1.": scores - scores.max(axis=-1, keepdims=True)})
 
 
 def _vote(query_labels):
@@ -97,10 +112,21 @@ def probes(rng):
     def hidden(case, check, label=""):
         return Call(case[0], case[1], check, label)
 
+    def backward_calls(case, label):
+        """sdpa_backward, after the student's scaled_dot_product_attention on the inputs it hands it."""
+        Q, K, V, dO, causal = case[1]
+        return [Call("scaled_dot_product_attention", (Q, K, V, causal),
+                     component_check("sdpa_backward", "scaled_dot_product_attention", _sdpa),
+                     "as sdpa_backward calls it"), hidden(case, BACKWARD, label)]
+
     def votes():
         keys, key_labels, queries, query_labels, _ = name_gender_split(seed=int(rng.integers(1, 2**31)))
-        return [Call("attention_vote", (queries, keys, key_labels, 2, float(scale)), _vote(query_labels),
-                     f"census names, scale {scale:g}") for scale in (0.01, float(rng.uniform(60, 150)), 3000.0)]
+        values = np.eye(2)[key_labels]
+        component = Call("scaled_dot_product_attention", (queries[None, :40], keys[None, :120], values[None, :120], False),
+                         component_check("attention_vote", "scaled_dot_product_attention", _sdpa),
+                         "one-hot label values, as attention_vote calls it")
+        return [component] + [Call("attention_vote", (queries, keys, key_labels, 2, float(scale)), _vote(query_labels),
+                                   f"census names, scale {scale:g}") for scale in (0.01, float(rng.uniform(60, 150)), 3000.0)]
 
     def torch_calls(B, T, d, dv):
         args = tuple(Tensor(rng.normal(size=s)) for s in ((B, T, d), (B, T, d), (B, T, dv)))
@@ -130,10 +156,10 @@ def probes(rng):
                                          hidden(jacobian((2, size(2, 3), size(3, 6))), JACOBIAN, "three axes"),
                                          hidden(jacobian((size(2, 4), size(3, 6)), 300.0), JACOBIAN, "large scores")],
         "test_sdpa_backward_visible": [backward(size(2, 3), size(2, 4), size(5, 7), size(2, 4), size(2, 3), False)],
-        "test_sdpa_backward_hidden": [hidden(backward(1, 1, 1, 1, 1, True), BACKWARD, "T=1, causal"),
-                                      hidden(backward(size(2, 3), size(2, 4), size(5, 8), size(2, 5), size(2, 4), False),
-                                             BACKWARD, "T_q != S"),
-                                      hidden(backward(size(2, 3), T, T, size(2, 5), size(2, 4), True), BACKWARD, "causal")],
+        "test_sdpa_backward_hidden": (backward_calls(backward(1, 1, 1, 1, 1, True), "T=1, causal")
+                                      + backward_calls(backward(size(2, 3), size(2, 4), size(5, 8), size(2, 5), size(2, 4),
+                                                                False), "T_q != S")
+                                      + backward_calls(backward(size(2, 3), T, T, size(2, 5), size(2, 4), True), "causal")),
         "test_attention_vote_visible": [("attention_vote", (small, rng.normal(size=(5, 4)), np.array([0, 1, 2, 1, 0]),
                                                             3, 2.0))],
         "test_attention_vote_hidden": votes(),

@@ -32,11 +32,21 @@ def attention_weight_mistakes(s, Hs, lengths) -> dict[str, np.ndarray]:
         "You zeroed the padded weights after the softmax, so the real weights no longer sum to 1. "
         "Mask the scores before the softmax (or renormalise).": after,
     }
+    one_more = _real_steps(np.minimum(np.asarray(lengths) + 1, S), S)
+    if np.any(one_more != real):
+        mistakes["One padded step still gets attention: step lengths[b] is already padding, so mask every step "
+                 "t >= lengths[b] (not t > lengths[b])."] = softmax(np.where(one_more, scores, -np.inf), axis=0).T
+    if Hs.shape[2] > 1:
+        mistakes["The scores were divided by sqrt(H): this task's scores are plain dot products e_j = s . h_j."] = \
+            softmax(np.where(real, scores / np.sqrt(Hs.shape[2]), -np.inf), axis=0).T
     if S > 1:
         # softmax over the batch axis instead of the source steps
         mistakes["The weights do not sum to 1 over the source steps: the softmax must run over the "
                   "time axis of the encoder states (axis 0 of the scores), not over the batch."] = \
             softmax(np.where(real, scores, -np.inf), axis=1).T
+        shifted = np.exp(np.where(real, scores, -np.inf) - np.where(real, scores, -np.inf).max(axis=0))   # (S, B)
+        mistakes["The weights were normalised over the batch (sum over axis 0 of the (B, S) weights): each "
+                 "sequence's weights must sum to 1 over its source steps."] = (shifted / shifted.sum(axis=1, keepdims=True)).T
     return mistakes
 
 
@@ -49,6 +59,9 @@ def context_mistakes(alpha, Hs) -> dict[str, np.ndarray]:
         "not the mean of the encoder states.": Hs.mean(axis=0),
         "You used only the last encoder state: that is the encoder-decoder without attention. "
         "The context is a weighted sum over every step.": Hs[-1],
+        "alpha was reshaped to (S, B), which scrambles which weight goes with which step (a reshape is not a "
+        "transpose): weight alpha[b, j] multiplies h_j of sequence b.":
+            np.einsum("sb,sbh->bh", alpha.reshape(alpha.shape[::-1]), Hs),
     }
 
 

@@ -13,7 +13,8 @@ MUTANTS = [
     edit("bidirectional_layer", "forward_params_twice", "None, *backward_params", "None, *forward_params",
          "named:Both directions used the forward parameters"),
     edit("bidirectional_layer", "concat_on_time", "axis=-1", "axis=0", "named:along the time axis"),
-    edit("reverse_padded", "whole_array", "out[:n, b] = X[:n, b][::-1]", "out[:, b] = X[::-1, b]", "named:reversed the whole padded array"),
+    edit("reverse_padded", "whole_array", "out[:n, b] = X[:n, b][::-1]", "out[:, b] = X[::-1, b]", "named:reversed the whole padded array",
+         also=("should beat the unidirectional one",)),   # the read-out experiment runs on it: true as well
     edit("reverse_padded", "off_by_one", "out[:n, b] = X[:n, b][::-1]", "out[:n, b] = X[1:n + 1, b][::-1]"),
     edit("reverse_padded", "padding_not_kept", "out = np.array(X, copy=True)", "out = np.zeros_like(X) + 1.0", "named:padded steps changed"),
     edit("masked_rnn", "no_mask", "h = np.where(mask[t], h_new, h)", "h = h_new", "named:The states at padded steps are not zero",
