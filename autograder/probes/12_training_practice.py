@@ -24,7 +24,7 @@ Parameter sets, thresholds, loss histories and training problems come from the g
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, as_numbers, fields, keys, same_array, same_bool
+from autograder.probes.judge import Feedback, as_numbers, component_check, fields, keys, same_array, same_bool
 from autograder.probes.wire import Params, Tensor
 from rnncourse.data.timeseries import load_sunspots
 from rnncourse.grading.clipping import norm_mistakes
@@ -76,9 +76,28 @@ def _clipped(got, want, args):
                mistakes=_clip_mistakes(pairs, max_norm))
 
 
+STOP_MISTAKES = {
+    "It compares with strict '>': when the last losses only tie the best earlier one, they are no improvement "
+    "either, so stop (>=).": lambda losses, p: len(losses) > p and min(losses[-p:]) > min(losses[:-p]),
+    "It compares with the loss just before the last `patience` ones, not with the best of all earlier losses.":
+        lambda losses, p: len(losses) > p and min(losses[-p:]) >= losses[-p - 1],
+    "It waits one epoch too long: with more than `patience` losses the last `patience` can already be compared "
+    "with the best before them.": lambda losses, p: len(losses) > p + 1 and min(losses[-p:]) >= min(losses[:-p]),
+}
+EMPTY_EARLIER = ("With at most `patience` losses there is no earlier loss to compare with (min() of an empty list "
+                 "raises ValueError): return False then.")
+
+
 def _stop(got, want, args):
     losses, patience = args
-    same_bool(f"should_stop({[round(v) for v in losses]}, {patience})", got, want)
+    name = f"should_stop({[round(v) for v in losses]}, {patience})"
+    if isinstance(got, (bool, np.bool_)) and bool(got) != bool(want):
+        named = [m for m, rule in STOP_MISTAKES.items() if rule(losses, patience) == bool(got)]
+        if len(named) == 1:      # on these losses only one known mistake gives this answer
+            failure = Feedback(f"{name} is {bool(got)}, expected {bool(want)}. {named[0]}")
+            failure.names_cause = True
+            raise failure
+    same_bool(name, got, want)
 
 
 def _rerun(seed, patience, max_epochs, **variant):
@@ -98,7 +117,11 @@ def _trained(seed, patience, max_epochs):
         history, params = fields("train_with_early_stopping", got, 2)
         same_array("the validation losses", history, want[0], rtol=1e-4, atol=1e-6, mistakes=lambda: {
             "The losses are those of training without clipping: call clip_grad_norm after backward() and before "
-            "optimizer.step().": _rerun(seed, patience, max_epochs, clip=False)[0]},
+            "optimizer.step().": _rerun(seed, patience, max_epochs, clip=False)[0],
+            "The losses are those of training without optimizer.zero_grad(): the gradients of every batch pile up. "
+            "Zero them before each backward().": _rerun(seed, patience, max_epochs, zero_grad=False)[0],
+            "The losses are those of one update per epoch, on the first batch only: loop over every training "
+            "batch.": _rerun(seed, patience, max_epochs, first_batch_only=True)[0]},
             hint="per batch: zero_grad, loss, backward, clip, step; then one validation loss per epoch.")
         ran_out = len(want[0]) == max_epochs
         same_array("the final parameters", params, want[1], rtol=1e-4, atol=1e-6, mistakes=lambda: {
@@ -160,17 +183,29 @@ def probes(rng):
     def history(low=1, high=12):
         return [float(v) for v in rng.integers(0, 6, size=int(rng.integers(low, high + 1)))]
 
-    def stop(losses, patience, check=None):
-        return Call("should_stop", (losses, patience), check)
+    def stop(losses, patience, check=_stop):
+        return Call("should_stop", (losses, patience), check, on_error=EMPTY_EARLIER if len(losses) <= patience else "")
 
     def parameters(scale, with_none):
         shapes = [(int(rng.integers(2, 6)), int(rng.integers(2, 5))), (int(rng.integers(2, 6)),), (2, int(rng.integers(2, 5)))]
         pairs = [(rng.normal(size=s), scale * rng.normal(size=s)) for s in shapes]
         return pairs + [(np.zeros(3), None)] if with_none else pairs
 
-    def clip(scale, max_norm, with_none, label):
-        return Call("clip_grad_norm", (Params(tuple(parameters(scale, with_none))), float(max_norm)), _clipped, label,
+    def clip(scale, max_norm, with_none, label, check=_clipped):
+        return Call("clip_grad_norm", (Params(tuple(parameters(scale, with_none))), float(max_norm)), check, label,
                     after=(0,), generator=(0,))
+
+    def components():
+        """The student's clip_grad_norm and should_stop, as train_with_early_stopping calls them."""
+        as_called = "as train_with_early_stopping calls it"
+        return [clip(3.0, TRAIN["max_norm"], False, f"large gradients, {as_called}",
+                     component_check("train_with_early_stopping", "clip_grad_norm", _clipped)),
+                clip(0.01, TRAIN["max_norm"], False, f"small gradients, {as_called}",
+                     component_check("train_with_early_stopping", "clip_grad_norm", _clipped))] + [
+                Call("should_stop", (losses, patience), component_check("train_with_early_stopping", "should_stop", _stop),
+                     as_called, on_error=EMPTY_EARLIER if len(losses) <= patience else "")
+                for losses, patience in ([3.0, 2.0, 2.0, 2.5], 2), ([3.0, 2.0, 2.5, 2.0], 2), ([3.0, 2.0], 2),
+                                        ([3.0, 1.0, 2.0, 0.5, 0.7], 1), ([4.0, 3.0, 5.0, 4.0, 3.5], 3)]
 
     def training(patience, max_epochs, label, best_before_last=False):
         from rnncourse.grading.training import make_problem
@@ -215,6 +250,6 @@ def probes(rng):
                                        clip(2.0, rng.uniform(0.5, 2.0), False, "")],
         "test_should_stop_visible": [stop(history(3, 6), 2), stop(history(1, 2), 2)],
         "test_should_stop_hidden": [stop(history(), int(rng.integers(1, 5)), _stop) for _ in range(40)],
-        "test_train_hidden": [training(int(rng.integers(3, 5)), 40, "stops early"),
+        "test_train_hidden": components() + [training(int(rng.integers(3, 5)), 40, "stops early"),
                               training(1000, int(rng.integers(25, 35)), "runs to max_epochs", best_before_last=True)],
     }

@@ -63,6 +63,8 @@ def linear_rnn_gradient_mistakes(w: float, x) -> dict:
             float(h[T] * h[T - 1]),
         "The powers of w are one too high: the term of x_t carries (T - t) w^(T - t - 1).":
             float(h[T] * np.sum((T - t) * float(w) ** (T - t) * x)),
+        "Step t's term uses h_t where h_{t-1} belongs: h_t = w h_{t-1} + x_t, so dh_t/dw (w fixed elsewhere) is "
+        "h_{t-1}.": float(sum(h[T] * float(w) ** (T - s) * h[s] for s in range(1, T + 1))),
     })
 
 

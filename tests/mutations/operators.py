@@ -33,8 +33,9 @@ EQUIVALENT: dict[str, str] = {
     "04_bptt:relative_error:swap@4.1": "||b - a|| = ||a - b||: the norm of a difference is symmetric.",
     "07_deep_bidirectional:masked_rnn:plus_one@9.1": "W_hh.shape[1] = W_hh.shape[0] = H: W_hh is square.",
     "07_deep_bidirectional:masked_rnn:plus_one@10.2": "W_hh.shape[1] = W_hh.shape[0] = H: W_hh is square.",
-    "12_training_practice:train_with_early_stopping:compare@17.0": "val <= best for val < best differs only when two "
-        "float validation losses are exactly equal, which a trained model's losses are not.",
+    "12_training_practice:train_with_early_stopping:compare@17.0": "val <= best for val < best keeps the later of two "
+        "epochs whose validation losses are exactly equal: both hold the lowest loss, so either is 'the best "
+        "parameters' the task asks for (it sets no tie rule), and the losses returned are the same.",
 }
 
 
