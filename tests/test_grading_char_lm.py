@@ -80,7 +80,8 @@ def test_every_mistake_differs_and_is_named():
     loss, grads, _ = lm.loss_and_grads(params, x, y, h0)
     wrong = lm.loss_mistakes(params, x, y, h0)
     named = {m for key in lm.KEYS for m in wrong[key]}
-    assert named == {lm.SUMMED, lm.NOT_CARRIED, lm.NO_TANH, lm.ASSIGNED, lm.NO_H0}
+    assert named == {lm.SUMMED, lm.NOT_CARRIED, lm.NO_TANH, lm.ASSIGNED, lm.ASSIGNED_STEP, lm.BUFFERED, lm.NO_H0,
+                     lm.TRANSPOSED_BACK, lm.STATE_AFTER}
     for key in lm.KEYS:
         for message, value in wrong[key].items():
             with pytest.raises(Feedback) as failure:

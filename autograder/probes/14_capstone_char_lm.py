@@ -16,7 +16,7 @@ number the student reports is never trusted. The torch function also runs on the
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, fields, keys, same_array, tuple_check
+from autograder.probes.judge import Feedback, component_check, fields, keys, same_array, tuple_check
 from autograder.probes.wire import Rng, Tensor
 from rnncourse.grading import char_lm as lm
 
@@ -63,7 +63,9 @@ def _loss(got, want, args):
 
 def _clipped(got, want, args):
     clipped, norm = fields("clip_gradients", got, 2)
-    same_array("the norm", norm, want[1], hint="the norm of all gradients together, before clipping.")
+    same_array("the norm", norm, want[1], hint="the norm of all gradients together, before clipping.", mistakes={
+        "The norm returned is the one after clipping: return the global norm before clipping.": min(want[1], args[1])}
+        if want[1] > args[1] else None)
     clipped = keys("the clipped gradients", clipped, list(want[0]))
     wrong = lm.clip_mistakes(*args)
     for key in want[0]:
@@ -101,10 +103,13 @@ def _sampled(got, want, args):
         return
     slips = {lm.NOT_CARRIED_STATE: lm.sample(params, start, n, tau, np.random.default_rng(rng.seed), slip="no_carry"),
              lm.MULTIPLIED: lm.sample(params, start, n, tau, np.random.default_rng(rng.seed), slip="multiplied"),
+             lm.AFTER_SOFTMAX: lm.sample(params, start, n, tau, np.random.default_rng(rng.seed), slip="after_softmax"),
              "You returned the argmax at every step: sample instead.": lm.sample(params, start, n, 0, None)}
-    for message, wrong in slips.items():
-        if got == wrong:
-            raise Feedback(message)
+    named = [message for message, wrong in slips.items() if got == wrong]
+    if len(named) == 1:          # two slips that give the same draws here name neither
+        failure = Feedback(named[0])
+        failure.names_cause = True
+        raise failure
     first = next(i for i, (g, w) in enumerate(zip(got, want)) if g != int(w))
     raise Feedback(f"At temperature {tau:.3g} the sample differs from the course's from position {first} on. Hint: "
                    "softmax(z / temperature) with the maximum subtracted, one u = rng.random() per step, the first k "
@@ -189,6 +194,8 @@ def probes(rng):
         x, y = rng.integers(0, V, size=(T, B)), rng.integers(0, V, size=(T, B))
         if T * B > 1:
             x.flat[-1] = x.flat[0]
+        if B > 1:                                  # and one within a step, where dE[x[t]] += de loses a row
+            x[0, 1] = x[0, 0]
         return model(V, D, H), x, y, rng.normal(size=(B, H))
 
     def forward_args(T, B):
@@ -221,6 +228,18 @@ def probes(rng):
                      on_error="Meta tensors have no values: a tensor on a fixed device, NumPy, .numpy() and .item() "
                               "fail there. " + FIXED)]
 
+    def components():
+        """The student's rnn_lm_loss, clip_gradients and sample, which train_char_lm and its samples run."""
+        as_called = "as train_char_lm calls it"
+        return [Call("rnn_lm_loss", inputs(size(3, 5), size(4, 6)), component_check("train_char_lm", "rnn_lm_loss", _loss),
+                     as_called),
+                Call("clip_gradients", clipping(1.0), component_check("train_char_lm", "clip_gradients", _clipped),
+                     f"above max_norm, {as_called}"),
+                Call("sample", (model(size(4, 8), size(2, 5), size(3, 6)), 0, 25, 1.0, Rng(size(0, 2**31))),
+                     component_check("train_char_lm", "sample", _sampled), "temperature 1, as the experiment calls it"),
+                Call("sample", (model(size(4, 8), size(2, 5), size(3, 6)), 0, 25, 0, Rng(0)),
+                     component_check("train_char_lm", "sample", _sampled), "temperature 0, as the experiment calls it")]
+
     split_seed, train_seed = size(1, 2**31), size(0, 2**31)
     text_ids, held_ids = lm.name_streams(split_seed)
     V = len(lm.CHARS)
@@ -244,7 +263,7 @@ def probes(rng):
         "test_sample_visible": [sampling(1.0)],
         "test_sample_hidden": [sampling(0), sampling(1e-3), sampling(float(rng.uniform(0.4, 0.8))), sampling(1.0),
                                sampling(float(rng.uniform(1.5, 2.0)))],
-        "test_train_char_lm_hidden": [Call("train_char_lm", (text_ids, V, STEPS, train_seed, follow),
+        "test_train_char_lm_hidden": components() + [Call("train_char_lm", (text_ids, V, STEPS, train_seed, follow),
                                            trained_check(held_ids, text_ids, V), f"{STEPS} steps, seed {train_seed}",
                                            driver="then")],
         "test_rnn_lm_torch_visible": torch_calls(size(2, 5), size(1, 3), True)[:1],

@@ -39,6 +39,16 @@ NOT_CARRIED = ("The gradient flows through one step only: add dh_next = W_hh.T @
 NO_TANH = "The tanh derivative is missing: delta_t = dL/dh_t * (1 - h_t ** 2)."
 ASSIGNED = ("dembed keeps one occurrence of a repeated character: dE[x] = ... overwrites; accumulate with "
             "np.add.at(dE, x, de) (or a loop with +=).")
+ASSIGNED_STEP = ("dembed keeps one occurrence of a repeated character: dE[x[t]] = ... at each step overwrites what "
+                 "the later steps added; accumulate with np.add.at(dE, x[t], de) (or a loop with +=).")
+BUFFERED = ("dembed misses repeated characters within a step: dE[x[t]] += de adds only one row per repeated id "
+            "(NumPy's fancy-index += is buffered); use np.add.at(dE, x[t], de).")
+TRANSPOSED_BACK = ("W_hh is used transposed in the backward pass: the gradient reaching h_{t-1} is delta_t @ W_hh "
+                   "(rows are examples).")
+STATE_AFTER = ("dW_hh uses h_t where the state that entered the step belongs: dW_hh gets delta_t^T h_{t-1} "
+               "(h0 at the first step).")
+AFTER_SOFTMAX = ("The temperature was applied after the softmax: divide the scores z by the temperature, then take "
+                 "the softmax.")
 NO_H0 = "The first step ignores h0: h_1 = tanh(W_xh e_1 + W_hh h0 + b_h), and dW_hh gets delta_1 h0^T."
 NOT_CARRIED_STATE = "The state is not carried: each step must start from the h the previous step produced."
 MULTIPLIED = "The scores were multiplied by the temperature; divide them: a small temperature must sharpen the distribution."
@@ -118,12 +128,18 @@ def loss_and_grads(params, x, y, h0, *, slip: str = "") -> tuple[float, dict, np
         dh = dHs[t] + (0.0 if slip == "not_carried" else dh_next)
         delta = dh if slip == "no_tanh" else dh * (1.0 - Hs[t] ** 2)  # (B, H)
         grads["W_xh"] += delta.T @ E[x[t]]
-        grads["W_hh"] += delta.T @ h_prev
+        grads["W_hh"] += delta.T @ (Hs[t] if slip == "state_after" else h_prev)
         grads["b_h"] += delta.sum(axis=0)
         de[t] = delta @ W_xh
-        dh_next = delta @ W_hh
+        dh_next = delta @ (W_hh.T if slip == "transposed_back" else W_hh)
     if slip == "assigned":
         grads["embed"][x.reshape(-1)] = de.reshape(T * B, -1)
+    elif slip in ("assigned_step", "buffered"):
+        for t in reversed(range(T)):
+            if slip == "buffered":
+                grads["embed"][x[t]] += de[t]
+            else:
+                grads["embed"][x[t]] = de[t]
     else:
         np.add.at(grads["embed"], x.reshape(-1), de.reshape(T * B, -1))
     return loss, grads, Hs[-1]
@@ -137,7 +153,8 @@ def loss_mistakes(params, x, y, h0) -> dict:
     for key in KEYS:
         named[key] = {}
     for slip, message in (("summed", SUMMED), ("not_carried", NOT_CARRIED), ("no_tanh", NO_TANH),
-                          ("assigned", ASSIGNED), ("no_h0", NO_H0)):
+                          ("assigned", ASSIGNED), ("assigned_step", ASSIGNED_STEP), ("buffered", BUFFERED),
+                          ("no_h0", NO_H0), ("transposed_back", TRANSPOSED_BACK), ("state_after", STATE_AFTER)):
         wrong = loss_and_grads(params, x, y, h0, slip=slip)[1]
         for key in KEYS:
             if not np.allclose(wrong[key], grads[key], rtol=1e-6, atol=1e-10):
@@ -189,6 +206,7 @@ def sample(params, start_id: int, n: int, temperature: float, rng, h=None, *, sl
             current = int(np.argmax(z))
         else:
             p = softmax(z * temperature if slip == "multiplied" else z / temperature)
+            p = softmax(z) / temperature if slip == "after_softmax" else p
             current = min(int((np.cumsum(p) <= rng.random()).sum()), len(p) - 1)
         out.append(current)
     return out
