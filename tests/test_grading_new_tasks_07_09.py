@@ -103,7 +103,7 @@ def test_parameter_count_is_torchs(cls, gates, layers, bidirectional):
     wrong = parameter_count_mistakes(5, 7, layers, bidirectional, gates)
     assert right not in wrong.values() and len(set(wrong.values())) == len(wrong)
     if layers > 1 and bidirectional:
-        assert len(wrong) == (5 if gates > 1 else 4)   # every slip its own number (no gate factor for the RNN)
+        assert len(wrong) == (6 if gates > 1 else 5)   # every slip its own number (no gate factor for the RNN)
 
 
 def test_deep_bidirectional_is_torchs_on_a_packed_sequence():

@@ -43,6 +43,8 @@ def parameter_count_mistakes(D, H, num_layers, bidirectional, gates) -> dict[str
             parameter_count(D, H, num_layers, False, gates),
     }
     if bidirectional:
+        candidates["The second direction is missing: each direction has its own weights, so the count of one "
+                   "direction is doubled."] = right // 2
         candidates["The layers above the first read both directions' outputs, 2H numbers, not H: their "
                    "input weights are (gates * H, 2H)."] = dirs * gates * H * ((D + H + 2) + (num_layers - 1) * (2 * H + 2))
     values = list(candidates.values())

@@ -31,7 +31,7 @@ def padding_changed(got, X, lengths) -> bool:
 
 
 PADDING_CHANGED = ("The real steps are reversed right, but the padded steps changed: they must keep X's values "
-                   "(start from a copy of X, np.array(X, copy=True)).")
+                   "(start from a copy of X and write only out[:lengths[b], b]).")
 
 
 def reverse_padded_mistakes(X, lengths) -> dict[str, np.ndarray]:

@@ -1,6 +1,8 @@
 """Classic mistakes in assignment 07 (deep and bidirectional RNNs): directions, padding, the last real step."""
 from mutations import edit
 
+READOUT = "should beat the unidirectional one"     # the read-out experiment runs on the layers: true as well
+
 BACKWARD = "rnn_forward(X[::-1], None, *backward_params)[::-1]"
 
 MUTANTS = [
@@ -14,7 +16,7 @@ MUTANTS = [
          "named:Both directions used the forward parameters"),
     edit("bidirectional_layer", "concat_on_time", "axis=-1", "axis=0", "named:along the time axis"),
     edit("reverse_padded", "whole_array", "out[:n, b] = X[:n, b][::-1]", "out[:, b] = X[::-1, b]", "named:reversed the whole padded array",
-         also=("should beat the unidirectional one",)),   # the read-out experiment runs on it: true as well
+         also=(READOUT,)),
     edit("reverse_padded", "off_by_one", "out[:n, b] = X[:n, b][::-1]", "out[:n, b] = X[1:n + 1, b][::-1]"),
     edit("reverse_padded", "padding_not_kept", "out = np.array(X, copy=True)", "out = np.zeros_like(X) + 1.0", "named:padded steps changed"),
     edit("masked_rnn", "no_mask", "h = np.where(mask[t], h_new, h)", "h = h_new", "named:The states at padded steps are not zero",
@@ -51,12 +53,12 @@ MUTANTS += [
          "named:read both directions' outputs"),
     edit("rnn_parameter_count", "one_direction", "return int(directions * (", "return int((", "named:second direction is missing"),
     edit("deep_bidirectional_rnn", "backward_not_reversed_back", "reverse_padded(backward, lengths)], axis=-1)",
-         "backward], axis=-1)", "named:were not reversed back"),
+         "backward], axis=-1)", "named:were not reversed back", also=(READOUT,)),
     edit("deep_bidirectional_rnn", "whole_array_flipped", (DEEP_BACKWARD, "reverse_padded(backward, lengths)], axis=-1)"),
          ("backward, _ = masked_rnn(outputs[::-1], lengths, *backward_params)", "backward[::-1]], axis=-1)"),
-         "named:read the padding first"),
+         "named:read the padding first", also=(READOUT,)),
     edit("deep_bidirectional_rnn", "first_layer_only", "    return outputs", "        break\n    return outputs",
-         "named:first layer's output"),
+         "named:first layer's output", also=(READOUT,)),
     edit("readout_accuracy", "padded_steps_used", "real = np.arange(T)[:, None] < np.asarray(lengths)[None, :]",
          "real = np.ones((T, B), dtype=bool)", "named:padded steps were part"),
     edit("readout_accuracy", "no_bias", "np.hstack([A, np.ones((len(A), 1))])", "A", "named:has no bias"),
@@ -67,5 +69,6 @@ MUTANTS += [
     edit("bidirectional_rnn_torch", "halves_swapped", "torch.cat([forward, backward], dim=-1)",
          "torch.cat([backward, forward], dim=-1)", "named:halves are in the wrong order"),
     edit("bidirectional_rnn_torch", "fixed_device_state", "h = inputs.new_zeros(inputs.shape[1], W_hh.shape[0])",
-         "h = torch.zeros(inputs.shape[1], W_hh.shape[0], dtype=torch.float64)", "named:never on a fixed device"),
+         "h = torch.zeros(inputs.shape[1], W_hh.shape[0], dtype=torch.float64)", "named:never on a fixed device",
+         also=("make the initial state with X.new_zeros",)),
 ]

@@ -120,6 +120,7 @@ GENERIC = [re.compile(p) for p in (
     r"the frequencies were ",
     r"draws was the most likely index: the draws should vary",
     r"symbol with probability 0 was drawn",
+    r" is not defined: is the function defined above",
 )]
 PREFIX = re.compile(r"^the grader called .*? on its own inputs: ")
 
