@@ -10,13 +10,14 @@ first judged by the geometric bound that a contracting W_hh imposes.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import dict_check, same_array
+from autograder.probes.judge import component_check, dict_check, same_array
 from rnncourse.grading import Feedback
 from rnncourse.grading.gradient_reach import RESULTS as REACH_RESULTS, gradient_reach_mistakes
 from rnncourse.grading.linear_rnn import RESULTS as LINEAR_RESULTS, linear_rnn_mistakes
 from rnncourse.data.corpora import load_names
 from rnncourse.gradcheck import numerical_gradient
-from rnncourse.grading.rnn import sequence_backward_mistakes, step_backward_mistakes, step_contributions_mistakes
+from rnncourse.grading.rnn import (TRANSPOSED_GRAD, sequence_backward_mistakes, step_backward_mistakes,
+                                  step_contributions_mistakes)
 from rnncourse.numpy_ref.rnn import rnn_backward, rnn_forward
 
 HIDDEN = {
@@ -31,8 +32,58 @@ HIDDEN = {
 }
 LINEAR = dict_check(LINEAR_RESULTS, linear_rnn_mistakes)
 REACH = dict_check(REACH_RESULTS, gradient_reach_mistakes)
-STEP = dict_check(("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h"), step_backward_mistakes)
-BPTT = dict_check(("dW_hh", "dW_xh", "db_h", "dh0", "dX"), sequence_backward_mistakes)
+SLOPE_OF_H_PREV = ("uses the slope of the state that ENTERED the step, 1 - h_prev**2: the slope belongs to this "
+                   "step's output, 1 - h_t**2.")
+DB_MEAN = "averages db_h over the batch: the bias is added to every row, so its gradient sums them (axis 0)."
+
+
+def _backward(dHs, X, Hs, h0, W_xh, W_hh, *, slope_of_prev=False, forward_order=False, db_mean=False):
+    """BPTT's gradients with one slip: the slope of h_{t-1}, the loop run forwards, db_h averaged over the batch."""
+    T = len(X)
+    grads = {"dX": np.zeros(X.shape), "dW_xh": np.zeros(W_xh.shape), "dW_hh": np.zeros(W_hh.shape),
+             "db_h": np.zeros(W_hh.shape[0])}
+    dh_next = np.zeros_like(h0)
+    for t in (range(T) if forward_order else reversed(range(T))):
+        h_prev = Hs[t - 1] if t > 0 else h0
+        da = (dHs[t] + dh_next) * (1.0 - (h_prev if slope_of_prev else Hs[t]) ** 2)
+        grads["dX"][t] = da @ W_xh
+        grads["dW_xh"] += da.T @ X[t]
+        grads["dW_hh"] += da.T @ h_prev
+        grads["db_h"] += da.mean(axis=0) if db_mean else da.sum(axis=0)
+        dh_next = da @ W_hh
+    grads["dh0"] = dh_next
+    return grads
+
+
+def _step_mistakes(dh_t, x_t, h_prev, h_t, W_xh, W_hh):
+    named = step_backward_mistakes(dh_t, x_t, h_prev, h_t, W_xh, W_hh)
+    wrong = {SLOPE_OF_H_PREV: _backward(dh_t[None], x_t[None], h_t[None], h_prev, W_xh, W_hh, slope_of_prev=True),
+             DB_MEAN: _backward(dh_t[None], x_t[None], h_t[None], h_prev, W_xh, W_hh, db_mean=True)}
+    for message, grads in wrong.items():
+        for name, key in (("dx_t", "dX"), ("dh_prev", "dh0"), ("dW_xh", "dW_xh"), ("dW_hh", "dW_hh"), ("db_h", "db_h")):
+            named.setdefault(name, {})[message] = grads[key][0] if key == "dX" else grads[key]
+    return named
+
+
+
+def _bptt_mistakes(dHs, X, Hs, h0, W_xh, W_hh):
+    args = (dHs, X, Hs, h0, W_xh, W_hh)
+    named = sequence_backward_mistakes(*args)
+    right = rnn_backward(*args)
+    wrong = {SLOPE_OF_H_PREV: _backward(*args, slope_of_prev=True),
+             "runs the loop forwards: BPTT goes from the last step back to the first, since dh_next of step t comes "
+             "from step t+1 (for t in reversed(range(T))).": _backward(*args, forward_order=True),
+             TRANSPOSED_GRAD: {"dW_hh": right["dW_hh"].T},
+             "dh0 is zero: return the gradient that reaches h0, the dh_next left after step 0.":
+                 {"dh0": np.zeros_like(h0)}}
+    for message, grads in wrong.items():
+        for name, value in grads.items():
+            named.setdefault(name, {})[message] = value
+    return named
+
+
+STEP = dict_check(("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h"), _step_mistakes)
+BPTT = dict_check(("dW_hh", "dW_xh", "db_h", "dh0", "dX"), _bptt_mistakes)
 
 
 def _bias(x_t, h_prev, h_t, W_xh, W_hh):
@@ -53,7 +104,15 @@ def _step(got, want, args):
 
 
 def _terms(got, want, args):
-    same_array("the step terms", got, want, mistakes=step_contributions_mistakes(*args))
+    wrong = step_contributions_mistakes(*args)
+    dHs, X, Hs, h0, W_xh, W_hh = args
+    terms, dh_next = np.zeros((len(X),) + W_hh.shape), np.zeros_like(h0)
+    for t in reversed(range(len(X))):                  # the slope of h_{t-1}
+        h_prev = Hs[t - 1] if t > 0 else h0
+        da = (dHs[t] + dh_next) * (1.0 - h_prev ** 2)
+        terms[t], dh_next = da.T @ h_prev, da @ W_hh
+    wrong[SLOPE_OF_H_PREV] = terms
+    same_array("the step terms", got, want, mistakes=wrong)
     same_array("the sum of the step terms", np.sum(np.asarray(got, dtype=float), axis=0), rnn_backward(*args)["dW_hh"])
 
 
@@ -112,6 +171,21 @@ def probes(rng):
         W_xh, direction, b_h = rng.normal(size=(H, 26)), rng.normal(size=(H, H)), 0.1 * rng.normal(size=H)
         return X, W_xh, scale * direction / np.linalg.norm(direction, 2), b_h
 
+    def reach_calls(args, label):
+        """gradient_reach, after the student's rnn_backward and step_contributions on the inputs it hands them."""
+        X, W_xh, W_hh, b_h = args
+        X = X[:, :8]                                   # a part of the batch is enough to check the components
+        h0 = np.zeros((X.shape[1], W_hh.shape[0]))
+        Hs = rnn_forward(X, h0, W_xh, W_hh, b_h)
+        dHs = np.zeros_like(Hs)
+        dHs[-1] = 1.0
+        backward = (dHs, X, Hs, h0, W_xh, W_hh)
+        return [Call("rnn_backward", backward, component_check("gradient_reach", "rnn_backward", _bptt),
+                     "as gradient_reach calls it"),
+                Call("step_contributions", backward, component_check("gradient_reach", "step_contributions", _terms),
+                     "as gradient_reach calls it"),
+                Call("gradient_reach", args, _reach, label)]
+
     return {
         "test_rnn_step_backward_visible": [("rnn_step_backward", step(size(), size(), size()))],
         "test_rnn_step_backward_hidden": [Call("rnn_step_backward", step(1, 1, 1), _step, "B=1, D=1, H=1"),
@@ -130,6 +204,5 @@ def probes(rng):
             Call("linear_rnn_gradients", linear(size(4, 9), rng.uniform(1.1, 1.4)), LINEAR, "|w| > 1"),
             Call("linear_rnn_gradients", linear(1, rng.uniform(0.5, 0.9)), LINEAR, "T = 1")],
         "test_gradient_reach_visible": [("gradient_reach", reach(1.0))],
-        "test_gradient_reach_hidden": [Call("gradient_reach", reach(0.5), _reach, "||W_hh||_2 = 0.5"),
-                                       Call("gradient_reach", reach(3.0), _reach, "||W_hh||_2 = 3")],
+        "test_gradient_reach_hidden": reach_calls(reach(0.5), "||W_hh||_2 = 0.5") + reach_calls(reach(3.0), "||W_hh||_2 = 3"),
     }
