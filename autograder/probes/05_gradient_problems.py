@@ -8,7 +8,7 @@ to the norm stays far below the tolerance.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, array_check, fields, keys, same_array
+from autograder.probes.judge import Feedback, array_check, component_check, fields, keys, same_array
 from rnncourse.data.synthetic import order_task
 from rnncourse.grading.clipping import norm_mistakes
 from rnncourse.grading.gradient_flow import distance_mistakes, distinct, jacobian_bound_mistakes, order_model_mistakes
@@ -29,11 +29,14 @@ HIDDEN = {
 BOUND_HINT = ("bound the spectral norm of each factor J_t by the norms of its two matrices, then multiply the factors' "
               "bounds over t = k+1 .. T; what is the spectral norm of a diagonal matrix?")
 MODEL_RESULTS = ("w_y", "b_y", "W_hh", "W_xh", "b_h")
-NORM = array_check("global_norm(grads)", lambda grads: {
+NORM = array_check("global_norm(grads)", lambda grads: distinct(np.sqrt(sum(np.sum(np.square(g)) for g in grads)), {
     "You added the norms of the arrays; take one square root of the total sum of squares.":
-        sum(np.linalg.norm(g) for g in grads)})
-RADIUS = array_check("the spectral radius", lambda W: {
-    "You returned the largest singular value; use the largest |eigenvalue|.": np.linalg.norm(W, 2)})
+        sum(np.linalg.norm(g) for g in grads),
+    "You returned the largest array's norm; the global norm is the square root of the sum of squares of EVERY "
+    "entry of every array.": max(np.linalg.norm(g) for g in grads)}))
+RADIUS = array_check("the spectral radius", lambda W: distinct(np.max(np.abs(np.linalg.eigvals(W))), {
+    "You returned the largest singular value; use the largest |eigenvalue|.": np.linalg.norm(W, 2),
+    "You returned the Frobenius norm of W; use the largest |eigenvalue|.": np.linalg.norm(W)}))
 NORMS = array_check("jacobian_norms", hint="dh_T/dh_k = J_T ... J_{k+1} with J_t = diag(1 - h_t^2) W_hh; "
                                             "norms[T] is the norm of I.")
 
@@ -74,6 +77,13 @@ def _order_model(got, want, args):
 def _distance(got, want, args):
     same_array("gradient_norms_by_distance", got, want, mistakes=distance_mistakes(*args),
                hint="norms[d] = ||dL/dh_{T-d}||_F, from the dH of your order_forward_backward.")
+
+
+def _distance_calls(args):
+    """gradient_norms_by_distance, after the student's order_forward_backward on the same inputs."""
+    return [Call("order_forward_backward", args, component_check("gradient_norms_by_distance", "order_forward_backward",
+                                                                 _order_model), "as gradient_norms_by_distance calls it"),
+            Call("gradient_norms_by_distance", args, _distance)]
 
 
 def _clipped(got, want, args):
@@ -157,6 +167,5 @@ def probes(rng):
                                                Call("order_forward_backward", order_model(size(6, 12), size(2, 5), size(2, 6)),
                                                     _order_model)],
         "test_gradient_norms_by_distance_visible": [("gradient_norms_by_distance", order_model(6, 3, 4))],
-        "test_gradient_norms_by_distance_hidden": [Call("gradient_norms_by_distance",
-                                                        order_model(size(15, 30), size(3, 8), size(3, 8)), _distance)],
+        "test_gradient_norms_by_distance_hidden": _distance_calls(order_model(size(15, 30), size(3, 8), size(3, 8))),
     }
