@@ -10,7 +10,7 @@ grader's process.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, fields, keys, same_array, same_int, tuple_check
+from autograder.probes.judge import Feedback, component_check, fields, keys, same_array, same_int, tuple_check
 from autograder.probes.wire import Tensor
 from rnncourse.data.synthetic import order_task
 from rnncourse.grading.gated import gru_layer_mistakes, lstm_distance_mistakes, parameter_count_mistakes
@@ -191,6 +191,16 @@ def probes(rng):
                 Call("gru_layer_torch", zeros, _on_meta, f"{label}, h0 = None, meta device float32", driver="meta",
                      on_error=on_error)]
 
+    def distance_calls(args, label):
+        """lstm_gradient_norms_by_distance, after the student's cell forward and backward on inputs it hands them."""
+        X, h0, c0, *weights, w = args
+        as_called = "as lstm_gradient_norms_by_distance calls it"
+        return [Call("lstm_cell_forward", (X[0], h0, c0, *weights),
+                     component_check("lstm_gradient_norms_by_distance", "lstm_cell_forward", _lstm), as_called),
+                Call("lstm_cell_backward", (np.tile(w, (X.shape[1], 1)), rng.normal(size=c0.shape), X[0], h0, c0, *weights),
+                     component_check("lstm_gradient_norms_by_distance", "lstm_cell_backward", BACKWARD), as_called),
+                Call("lstm_gradient_norms_by_distance", args, _lstm_distance, label)]
+
     def hidden(name, make, check, sizes):
         return [Call(name, make(*s), check, "B={}, D={}, H={}".format(*s)) for s in sizes]
 
@@ -207,10 +217,8 @@ def probes(rng):
         "test_recurrent_parameter_count_hidden": [count(size(2, 9), 1, 1, False), count(size(2, 9), size(2, 4), 3, False),
                                                   count(size(2, 9), size(2, 4), 4, True), count(size(2, 9), size(2, 3), 1, True)],
         "test_lstm_gradient_norms_by_distance_visible": [("lstm_gradient_norms_by_distance", lstm_run(6, 3, 4))],
-        "test_lstm_gradient_norms_by_distance_hidden": [Call("lstm_gradient_norms_by_distance", lstm_run(1, 2, 2),
-                                                             _lstm_distance, "T=1"),
-                                                        Call("lstm_gradient_norms_by_distance",
-                                                             lstm_run(size(8, 20), size(2, 6), size(2, 6)), _lstm_distance)],
+        "test_lstm_gradient_norms_by_distance_hidden": distance_calls(lstm_run(1, 2, 2), "T=1")
+                                                       + distance_calls(lstm_run(size(8, 20), size(2, 6), size(2, 6)), ""),
         "test_gru_layer_torch_visible": [Call("gru_layer_torch", tuple(Tensor(a) for a in (rng.normal(size=(4, 2, 3)),
                                                                                           rng.normal(size=(2, 3)))
                                                                        + params(3, 3, 3)))],

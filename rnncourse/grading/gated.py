@@ -126,6 +126,9 @@ def gru_layer_mistakes(X, h0, W_ih, W_hh, b_ih, b_hh) -> dict[str, np.ndarray]:
         "Every step starts from h0: the state must be carried, each step's h_prev is the previous step's output.":
             gru_layer(*args, carry=False),
     }
+    order = np.r_[np.arange(H, 2 * H), np.arange(H), np.arange(2 * H, 3 * H)] if (H := W_hh.shape[1]) else None
+    mistakes["The reset and update gates are exchanged: nn.GRU stacks its blocks in the order r, z, n (rows [:H] "
+             "of W_ih and W_hh are the reset gate)."] = gru_layer(X, h0, W_ih[order], W_hh[order], b_ih[order], b_hh[order])
     if h0 is not None:
         mistakes["The given h0 is ignored (the state starts from zeros): use h0 when it is given, zeros only when it is None."] = \
             gru_layer(X, None, W_ih, W_hh, b_ih, b_hh)

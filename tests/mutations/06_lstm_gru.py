@@ -47,3 +47,29 @@ MUTANTS = [
     edit("lstm_params_to_torch", "bias_twice", '"bias_hh_l0": np.zeros_like(bias)', '"bias_hh_l0": bias', "named:ADDS its two biases"),
     edit("lstm_params_to_torch", "C_last", 'order = ["i", "f", "C", "o"]', 'order = ["i", "f", "o", "C"]'),
 ]
+
+INPUTS = "inputs = D if layer == 0 else directions * H"
+BACKWARD_STEP = "_, dh, dc, _, _, _ = lstm_cell_backward(dh, dc, X[t - 1], h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)"
+GRU_GATES = ("r = torch.sigmoid(Gx[:, :H] + Gh[:, :H])", "z = torch.sigmoid(Gx[:, H:2 * H] + Gh[:, H:2 * H])")
+
+MUTANTS += [
+    edit("recurrent_parameter_count", "one_bias", "(inputs + H + 2)", "(inputs + H + 1)", "named:one bias vector per gate block"),
+    edit("recurrent_parameter_count", "input_D_above", INPUTS, "inputs = D", "named:Every layer got the input size D"),
+    edit("recurrent_parameter_count", "input_H_above", INPUTS, "inputs = D if layer == 0 else H", "named:got the input size H"),
+    edit("recurrent_parameter_count", "one_direction", "total += directions * gates", "total += gates",
+         "named:Only one direction is counted"),
+    edit("lstm_gradient_norms_by_distance", "dc_dropped", BACKWARD_STEP,
+         "_, dh, dc, _, _, _ = lstm_cell_backward(dh, np.zeros_like(dc), X[t - 1], h_prev, c_prev, W_ih, W_hh, b_ih, b_hh)",
+         "named:cell-state gradient is dropped"),
+    edit("lstm_gradient_norms_by_distance", "indexed_by_step", "return np.array(norms)", "return np.array(norms)[::-1]",
+         "named:indexed by the step k"),
+    edit("lstm_gradient_norms_by_distance", "cell_state_norms", ("norms = [np.linalg.norm(dh)]", "norms.append(np.linalg.norm(dh))"),
+         ("norms = [np.linalg.norm(dc)]", "norms.append(np.linalg.norm(dc))"), "named:norms of the cell-state gradients"),
+    edit("gru_layer_torch", "z_swapped", "h = (1 - z) * n + z * h", "h = z * n + (1 - z) * h", "named:z and 1 - z are swapped"),
+    edit("gru_layer_torch", "reset_before_product", "n = torch.tanh(Gx[:, 2 * H:] + r * Gh[:, 2 * H:])",
+         "n = torch.tanh(Gx[:, 2 * H:] + (r * h) @ W_hh[2 * H:].T + b_hh[2 * H:])"),   # not nn.GRU nor Chung et al.: says what differs
+    edit("gru_layer_torch", "h0_ignored", "if h0 is None else h0", "if True else h0", "named:given h0 is ignored"),
+    edit("gru_layer_torch", "gate_order", GRU_GATES,
+         ("r = torch.sigmoid(Gx[:, H:2 * H] + Gh[:, H:2 * H])", "z = torch.sigmoid(Gx[:, :H] + Gh[:, :H])"),
+         "named:reset and update gates are exchanged"),
+]
