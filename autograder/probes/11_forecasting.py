@@ -16,7 +16,7 @@ the property the experiment is about (the rollout beats seasonal naive one step 
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, array_check, dict_check, fields, same_array
+from autograder.probes.judge import Feedback, array_check, component_check, dict_check, fields, same_array
 from autograder.probes.wire import Tensor
 from rnncourse.data.timeseries import load_co2_monthly
 from rnncourse.grading.forecasting import (linear_ar_mistakes, reference_linear_ar, rmse_mistakes, seasonal_naive_mistakes,
@@ -68,6 +68,23 @@ def _on_meta(got, want, args):
         raise Feedback("On float32 inputs the result is not float32. " + FIXED)
     if list(shape) != list(want[1]):
         raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (N, K).")
+
+
+def _compare_calls(args, label):
+    """compare_forecasts, after the student's fit_linear_ar, recursive_forecast, seasonal_naive and rmse on inputs it
+    hands them (the first origin's)."""
+    series, p, season, horizon, n_train = args
+    history, truth = np.asarray(series[:n_train], dtype=float), np.asarray(series[n_train:n_train + horizon], dtype=float)
+    w = reference_linear_ar(history, p)
+    as_called = "as compare_forecasts calls it"
+    forecast = np.stack([history[-season:][np.arange(horizon) % season], truth[::-1]])
+    return [Call("fit_linear_ar", (history, p), component_check("compare_forecasts", "fit_linear_ar", AR), as_called),
+            Call("recursive_forecast", (w, history, horizon), component_check("compare_forecasts", "recursive_forecast",
+                                                                               ROLLOUT), as_called),
+            Call("seasonal_naive", (history, season, horizon), component_check("compare_forecasts", "seasonal_naive",
+                                                                                NAIVE), as_called),
+            Call("rmse", (forecast, np.stack([truth, truth])), component_check("compare_forecasts", "rmse", RMSE), as_called),
+            Call("compare_forecasts", args, _compared, label)]
 
 
 def _compared(got, want, args):
@@ -143,6 +160,6 @@ def probes(rng):
         "test_recursive_forecast_hidden": [rollout(1), rollout(size(2, 4)), rollout(12)],
         "test_rnn_forecast_torch_hidden": forecaster(1, 1, 1, 1, 1) + forecaster(size(3, 8), size(2, 5), size(1, 3),
                                                                                 size(2, 5), size(2, 4)),
-        "test_compare_forecasts_hidden": [Call("compare_forecasts", (co2, p, 12, size(6, 12), size(380, 440)), _compared, f"p={p}")
-                                          for p in (12, size(14, 24))],
+        "test_compare_forecasts_hidden": [call for p in (12, size(14, 24))
+                                          for call in _compare_calls((co2, p, 12, size(6, 12), size(380, 440)), f"p={p}")],
     }

@@ -24,3 +24,24 @@ MUTANTS = [
     edit("rmse", "wrong_axis", "np.sqrt(np.mean(error ** 2, axis=0))", "np.sqrt(np.mean(error ** 2, axis=1))", "named:averaged over the horizon"),
     edit("rmse", "sum_not_mean", "np.sqrt(np.mean(error ** 2, axis=0))", "np.sqrt(np.sum(error ** 2, axis=0))"),
 ]
+
+VARIANCES = "variances = sigma ** 2 * np.cumsum(phi ** (2.0 * np.arange(horizon)))"
+STATE = "h = torch.tanh(x_t @ W_xh.T + h @ W_hh.T + b_h)"
+
+MUTANTS += [
+    edit("ar1_forecast_rmse", "random_walk", VARIANCES, "variances = sigma ** 2 * np.arange(1, horizon + 1)",
+         "named:errors of a random walk"),
+    edit("ar1_forecast_rmse", "variances_returned", "return np.sqrt(variances)", "return variances", "named:These are variances"),
+    edit("ar1_forecast_rmse", "one_term_too_many", VARIANCES,
+         "variances = sigma ** 2 * np.cumsum(phi ** (2.0 * np.arange(horizon + 1)))[1:]", "named:one term too many"),
+    edit("ar1_forecast_rmse", "powers_not_squared", VARIANCES, "variances = sigma ** 2 * np.cumsum(phi ** (1.0 * np.arange(horizon)))",
+         "named:square the powers of phi"),
+    edit("recursive_forecast", "no_feedback", "window = window[1:] + [y]", "window = window",
+         "named:repeats the one-step forecast"),
+    edit("recursive_forecast", "weights_reversed", "np.dot(window, w[:p])", "np.dot(window[::-1], w[:p])", "named:reverse order"),
+    edit("recursive_forecast", "no_intercept", "np.dot(window, w[:p]) + w[p]", "np.dot(window, w[:p])",
+         "named:intercept w[p] is missing"),
+    edit("rnn_forecast_torch", "no_output_bias", "return h @ W_hy.T + b_y", "return h @ W_hy.T", "named:output bias b_y is missing"),
+    edit("rnn_forecast_torch", "W_hh_wrong_side", "h @ W_hh.T", "h @ W_hh", "named:W_hh multiplies from the wrong side"),
+    edit("rnn_forecast_torch", "no_tanh", STATE, "h = x_t @ W_xh.T + h @ W_hh.T + b_h", "named:state has no tanh"),
+]
