@@ -204,8 +204,8 @@ def probes(rng):
                      component_check("train_with_early_stopping", "clip_grad_norm", _clipped))] + [
                 Call("should_stop", (losses, patience), component_check("train_with_early_stopping", "should_stop", _stop),
                      as_called, on_error=EMPTY_EARLIER if len(losses) <= patience else "")
-                for losses, patience in ([3.0, 2.0, 2.0, 2.5], 2), ([3.0, 2.0, 2.5, 2.0], 2), ([3.0, 2.0], 2),
-                                        ([3.0, 1.0, 2.0, 0.5, 0.7], 1), ([4.0, 3.0, 5.0, 4.0, 3.5], 3)]
+                for losses, patience in (([3.0, 2.0, 2.0, 2.5], 2), ([3.0, 2.0, 2.5, 2.0], 2), ([3.0, 2.0], 2),
+                                         ([3.0, 1.0, 2.0, 0.5, 0.7], 1), ([4.0, 3.0, 5.0, 4.0, 3.5], 3))]
 
     def training(patience, max_epochs, label, best_before_last=False):
         from rnncourse.grading.training import make_problem

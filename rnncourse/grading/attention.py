@@ -44,9 +44,11 @@ def attention_weight_mistakes(s, Hs, lengths) -> dict[str, np.ndarray]:
         mistakes["The weights do not sum to 1 over the source steps: the softmax must run over the "
                   "time axis of the encoder states (axis 0 of the scores), not over the batch."] = \
             softmax(np.where(real, scores, -np.inf), axis=1).T
-        shifted = np.exp(np.where(real, scores, -np.inf) - np.where(real, scores, -np.inf).max(axis=0))   # (S, B)
+        with np.errstate(invalid="ignore"):       # a step padded in every sequence gives 0 / 0 here
+            shifted = np.exp(np.where(real, scores, -np.inf) - np.where(real, scores, -np.inf).max(axis=0))   # (S, B)
+            shifted = shifted / shifted.sum(axis=1, keepdims=True)
         mistakes["The weights were normalised over the batch (sum over axis 0 of the (B, S) weights): each "
-                 "sequence's weights must sum to 1 over its source steps."] = (shifted / shifted.sum(axis=1, keepdims=True)).T
+                 "sequence's weights must sum to 1 over its source steps."] = shifted.T
     return mistakes
 
 

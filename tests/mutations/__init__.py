@@ -121,6 +121,7 @@ GENERIC = [re.compile(p) for p in (
     r"draws was the most likely index: the draws should vary",
     r"symbol with probability 0 was drawn",
     r" is not defined: is the function defined above",
+    r"held-out loss (of your model )?is [0-9.]+ nats",
 )]
 PREFIX = re.compile(r"^the grader called .*? on its own inputs: ")
 
