@@ -20,7 +20,7 @@ MUTANTS = [
     edit("scaled_dot_product_attention", "no_scale", "/ np.sqrt(d_k)", "", "named:not scaled"),
     edit("scaled_dot_product_attention", "divides_by_d_k", "/ np.sqrt(d_k)", "/ d_k", "named:divided by d_k"),
     edit("scaled_dot_product_attention", "no_causal_mask", "scores = np.where(future, -np.inf, scores)", "pass",
-         "named:No causal mask"),
+         "named:No causal mask", also=("weights without the causal mask",)),   # sdpa_backward runs it: true as well
     edit("scaled_dot_product_attention", "flipped_mask", "np.triu(np.ones((T_q, S), dtype=bool), k=1)",
          "np.tril(np.ones((T_q, S), dtype=bool), k=-1)", "named:causal mask is flipped"),
     edit("scaled_dot_product_attention", "softmax_over_queries",
