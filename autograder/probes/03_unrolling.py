@@ -73,9 +73,9 @@ def _bptt_mistakes(dHs, X, Hs, h0, W_xh, W_hh):
     wrong = {SLOPE_OF_H_PREV: _backward(*args, slope_of_prev=True),
              "runs the loop forwards: BPTT goes from the last step back to the first, since dh_next of step t comes "
              "from step t+1 (for t in reversed(range(T))).": _backward(*args, forward_order=True),
-             TRANSPOSED_GRAD: {"dW_hh": right["dW_hh"].T},
-             "dh0 is zero: return the gradient that reaches h0, the dh_next left after step 0.":
-                 {"dh0": np.zeros_like(h0)}}
+             TRANSPOSED_GRAD: {"dW_hh": right["dW_hh"].T}}
+    if len(X) > 1:      # with one step, a dh_next reset after every step gives this too
+        wrong["dh0 is zero: return the gradient that reaches h0, the dh_next left after step 0."] = {"dh0": np.zeros_like(h0)}
     for message, grads in wrong.items():
         for name, value in grads.items():
             named.setdefault(name, {})[message] = value
