@@ -24,7 +24,9 @@ MUTANTS = [
     edit("lstm_cell_backward", "do_through_dc", "dh_t * tanh_c * o * (1.0 - o)", "dc * tanh_c * o * (1.0 - o)", "named:do uses the total cell gradient"),
     edit("lstm_cell_backward", "do_no_sigmoid_slope", "dh_t * tanh_c * o * (1.0 - o)", "dh_t * tanh_c", "named:do lacks the sigmoid's slope"),
     edit("lstm_cell_backward", "dc_prev_by_i", "dc * f, dA.T", "dc * i, dA.T", "named:multiplied by the input gate"),
-    edit("lstm_cell_backward", "dc_prev_is_dc_t", "dc * f, dA.T", "dc_t * f, dA.T", "named:ignores the path through h_t"),
+    # dc_prev = dc_t * f stays zero along a chain that starts with dc_T = 0: the cell-state gradient is dropped, as said
+    edit("lstm_cell_backward", "dc_prev_is_dc_t", "dc * f, dA.T", "dc_t * f, dA.T", "named:ignores the path through h_t",
+         also=("cell-state gradient is dropped",)),
     edit("lstm_cell_backward", "gate_blocks_swapped", "dc * g * i * (1.0 - i),\n        dc * c_prev * f * (1.0 - f),",
          "dc * c_prev * f * (1.0 - f),\n        dc * g * i * (1.0 - i),", "named:blocks of i and f are exchanged"),
     edit("lstm_cell_backward", "dW_ih_transposed", "dA.T @ x_t", "x_t.T @ dA"),

@@ -24,7 +24,7 @@ CASES = [
             "        J = np.diag(1 - Hs[i - 1] ** 2) @ W_hh @ J\n"
             "    return J\n")},
         failing={"test_jacobian_product_visible": "slope of step i-1",
-                 "test_jacobian_product_hidden": "diag(1 - h_i**2) @ W_hh"},
+                 "test_jacobian_product_hidden": "slope of step i-1"},
     ),
     dict(
         name="transposed_jacobian",
