@@ -243,7 +243,9 @@ def probes(rng):
                                                    gradient(rng.uniform(0.5, 1.5), 1, "T = 1")],
         "test_clipped_sgd_step_hidden": step((int(rng.integers(2, 6)), int(rng.integers(2, 5))), 5.0, "a large gradient")
                                         + step((int(rng.integers(2, 9)),), 0.01, "a small gradient"),
-        "test_clipping_experiment_hidden": [Call("clipping_experiment", (sunspots, 1.0, float(rng.uniform(0.4, 0.8)), 60,
+        "test_clipping_experiment_hidden": [clip(3.0, rng.uniform(0.4, 0.8), False, "large gradients, as clipping_experiment "
+                                                 "calls it", component_check("clipping_experiment", "clip_grad_norm", _clipped)),
+                                            Call("clipping_experiment", (sunspots, 1.0, float(rng.uniform(0.4, 0.8)), 60,
                                                                          int(rng.integers(1, 1000))), _experiment)],
         "test_clip_grad_norm_hidden": [clip(3.0, rng.uniform(0.1, 1.0), True, "large gradients"),
                                        clip(0.01, rng.uniform(1.0, 5.0), False, "small gradients"),

@@ -3,20 +3,24 @@ from mutations import edit
 
 LOOP_END = "        if should_stop(history, patience):\n            break\n    if best_state is not None:\n        model.load_state_dict(best_state)\n"
 
+# the clipping experiment runs the student's clip_grad_norm and asks whether it passes its tests: true as well
+EXPERIMENT = "does your clip_grad_norm pass its tests"
+
 MUTANTS = [
     edit("clip_grad_norm", "iterates_parameters_twice", "for g in grads:\n            g.mul_(",
          "for p in parameters:\n            p.grad.mul_(", "named:one-pass generator",
-         also=("without clipping",)),      # the training loop then clips nothing: true as well
+         also=("without clipping", EXPERIMENT)),      # the training loop then clips nothing: true as well
     edit("clip_grad_norm", "per_tensor", "g.mul_(max_norm / (norm + 1e-6))",
-         "g.mul_(min(1.0, max_norm / (float(g.norm()) + 1e-6)))", "named:clipped on its own"),
-    edit("clip_grad_norm", "always_scales", "if norm > max_norm:", "if True:", "named:already below max_norm"),
+         "g.mul_(min(1.0, max_norm / (float(g.norm()) + 1e-6)))", "named:clipped on its own", also=(EXPERIMENT,)),
+    edit("clip_grad_norm", "always_scales", "if norm > max_norm:", "if True:", "named:already below max_norm", also=(EXPERIMENT,)),
     edit("clip_grad_norm", "clamps_entries", "g.mul_(max_norm / (norm + 1e-6))", "g.clamp_(-max_norm, max_norm)",
-         "named:clamped to [-max_norm, max_norm]"),
+         "named:clamped to [-max_norm, max_norm]", also=(EXPERIMENT,)),
     edit("clip_grad_norm", "sums_the_norms", "norm = float(torch.sqrt(sum((g.detach() ** 2).sum() for g in grads)))",
-         "norm = float(sum(g.detach().norm() for g in grads))", "named:added the norms"),
-    edit("clip_grad_norm", "returns_norm_after_clipping", "    return norm", "    return min(norm, max_norm)", "named:norm after clipping"),
+         "norm = float(sum(g.detach().norm() for g in grads))", "named:added the norms", also=(EXPERIMENT,)),
+    edit("clip_grad_norm", "returns_norm_after_clipping", "    return norm", "    return min(norm, max_norm)",
+         "named:norm after clipping", also=(EXPERIMENT,)),
     edit("clip_grad_norm", "no_square_root", "torch.sqrt(sum((g.detach() ** 2).sum() for g in grads))",
-         "sum((g.detach() ** 2).sum() for g in grads)", "named:sum of squares"),
+         "sum((g.detach() ** 2).sum() for g in grads)", "named:sum of squares", also=(EXPERIMENT,)),
     edit("should_stop", "too_early", "if len(val_losses) <= patience:", "if len(val_losses) < patience:",
          "named:no earlier loss to compare with"),
     edit("should_stop", "strict_comparison", ">= min(val_losses[:-patience])", "> min(val_losses[:-patience])",
