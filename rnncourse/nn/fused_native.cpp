@@ -238,30 +238,32 @@ std::optional<at::Tensor> defined_or_none(const std::optional<at::Tensor>& b) {
 }
 
 // gates (T, B, 4H): X W_ih^T on entry, the activated gates on return; b (4H,) = b_ih + b_hh or None.
-// Returns (Cs, tanh Cs, Hs), each (T, B, H).
+// Returns (Cs, tanh Cs), each (T, B, H), and the hidden states h_0 .. h_T, (T+1, B, H).
 std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, const std::optional<at::Tensor>& b_,
                                                             const at::Tensor& h0, const at::Tensor& c0,
                                                             const at::Tensor& W_hh) {
   check_inputs(gates, 4, W_hh);
   const at::Tensor b = bias_or_zeros(b_, gates);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
-  at::Tensor Cs = at::empty({T, B, H}, gates.options()), tanh_Cs = at::empty_like(Cs), Hs = at::empty_like(Cs);
-  const at::Tensor h0_ = h0.contiguous(), c0_ = c0.contiguous();
+  at::Tensor Cs = at::empty({T, B, H}, gates.options()), tanh_Cs = at::empty_like(Cs);
+  at::Tensor H_all = at::empty({T + 1, B, H}, gates.options());
+  H_all.select(0, 0).copy_(h0);
+  const at::Tensor c0_ = c0.contiguous();
   StepProduct recurrent(W_hh, std::nullopt, B);  // h_{t-1} W_hh^T: (B, H) x (H, 4H)
   AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "lstm_forward", [&] {
     const scalar_t* bp = b.data_ptr<scalar_t>();
     for (int64_t t = 0; t < T; ++t) {
-      const scalar_t* r = recurrent(t > 0 ? Hs.select(0, t - 1) : h0_).data_ptr<scalar_t>();
+      const scalar_t* r = recurrent(H_all.select(0, t)).data_ptr<scalar_t>();
       scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
       const scalar_t* cp = t > 0 ? Cs.select(0, t - 1).data_ptr<scalar_t>() : c0_.data_ptr<scalar_t>();
       scalar_t *c = Cs.select(0, t).data_ptr<scalar_t>(), *tc = tanh_Cs.select(0, t).data_ptr<scalar_t>();
-      scalar_t* hp = Hs.select(0, t).data_ptr<scalar_t>();
+      scalar_t* hp = H_all.select(0, t + 1).data_ptr<scalar_t>();
       for_rows(B, 4 * H, [&](int64_t b) {
         lstm_step_forward(a + b * 4 * H, r + b * 4 * H, bp, cp + b * H, c + b * H, tc + b * H, hp + b * H, H);
       });
     }
   });
-  return {Cs, tanh_Cs, Hs};
+  return {Cs, tanh_Cs, H_all};
 }
 
 // Returns (dA (T, B, 4H): every step's gate gradient, dh0, dc0).
@@ -295,40 +297,40 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_backward(const at::Tensor& g
   return {dA, dh_rec, dc};
 }
 
-// gates (T, B, 3H): X W_ih^T on entry, (r, z, n) on return. Returns (HN, Hs), each (T, B, H),
-// HN_t = W_hn h_{t-1} + b_hn (the backward pass needs it).
+// gates (T, B, 3H): X W_ih^T on entry, (r, z, n) on return. Returns HN (T, B, H),
+// HN_t = W_hn h_{t-1} + b_hn (the backward pass needs it), and the hidden states h_0 .. h_T, (T+1, B, H).
 std::tuple<at::Tensor, at::Tensor> gru_forward(at::Tensor gates, const std::optional<at::Tensor>& b_ih_,
                                                const at::Tensor& h0, const at::Tensor& W_hh,
                                                const std::optional<at::Tensor>& b_hh) {
   check_inputs(gates, 3, W_hh);
   const at::Tensor b_ih = bias_or_zeros(b_ih_, gates);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
-  at::Tensor HN = at::empty({T, B, H}, gates.options()), Hs = at::empty_like(HN);
-  const at::Tensor h0_ = h0.contiguous();
+  at::Tensor HN = at::empty({T, B, H}, gates.options()), H_all = at::empty({T + 1, B, H}, gates.options());
+  H_all.select(0, 0).copy_(h0);
   StepProduct recurrent(W_hh, defined_or_none(b_hh), B);  // h_{t-1} W_hh^T + b_hh: (B, H) x (H, 3H)
   AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "gru_forward", [&] {
     const scalar_t* bp = b_ih.data_ptr<scalar_t>();
     for (int64_t t = 0; t < T; ++t) {
-      const at::Tensor h_prev = t > 0 ? Hs.select(0, t - 1) : h0_;
+      const at::Tensor h_prev = H_all.select(0, t);
       const scalar_t *ah = recurrent(h_prev).data_ptr<scalar_t>(), *hp = h_prev.data_ptr<scalar_t>();
       scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
-      scalar_t *hn = HN.select(0, t).data_ptr<scalar_t>(), *h = Hs.select(0, t).data_ptr<scalar_t>();
+      scalar_t *hn = HN.select(0, t).data_ptr<scalar_t>(), *h = H_all.select(0, t + 1).data_ptr<scalar_t>();
       for_rows(B, 3 * H, [&](int64_t b) {
         gru_step_forward(a + b * 3 * H, bp, ah + b * 3 * H, hp + b * H, hn + b * H, h + b * H, H);
       });
     }
   });
-  return {HN, Hs};
+  return {HN, H_all};
 }
 
 // Returns (dA_x, dA_h, dh0): the gradients of the input and the recurrent parts of the gates,
 // each (T, B, 3H) (they differ in the n block: the recurrent one is multiplied by r).
 std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& gates, const at::Tensor& HN,
-                                                            const at::Tensor& Hs, const at::Tensor& h0,
-                                                            const at::Tensor& W_hh, const at::Tensor& dHs_) {
+                                                            const at::Tensor& H_all, const at::Tensor& W_hh,
+                                                            const at::Tensor& dHs_) {
   check_inputs(gates, 3, W_hh);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
-  const at::Tensor dHs = dHs_.contiguous(), h0_ = h0.contiguous();
+  const at::Tensor dHs = dHs_.contiguous();
   at::Tensor dA_x = at::empty_like(gates), dA_h = at::empty_like(gates);
   at::Tensor dh_part = dHs.select(0, T - 1).clone(), dh_part_prev = at::empty_like(dh_part);
   at::Tensor dh_rec = at::zeros_like(dh_part);                // nothing reaches h_T from a step T+1
@@ -338,7 +340,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& ga
     for (int64_t t = T - 1; t >= 0; --t) {
       const scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
       const scalar_t* hn = HN.select(0, t).data_ptr<scalar_t>();
-      const scalar_t* hp = t > 0 ? Hs.select(0, t - 1).data_ptr<scalar_t>() : h0_.data_ptr<scalar_t>();
+      const scalar_t* hp = H_all.select(0, t).data_ptr<scalar_t>();
       const scalar_t* d_out = (t > 0 ? dHs.select(0, t - 1) : no_output_gradient).data_ptr<scalar_t>();
       const scalar_t *d = dh_part.data_ptr<scalar_t>(), *d_rec = dh_rec.data_ptr<scalar_t>();
       at::Tensor dAh_t = dA_h.select(0, t);
@@ -364,6 +366,6 @@ TORCH_LIBRARY(rnncourse_fused, m) {
         " -> (Tensor, Tensor, Tensor)", &lstm_backward);
   m.def("gru_forward(Tensor(a!) gates, Tensor? b_ih, Tensor h0, Tensor W_hh, Tensor? b_hh) -> (Tensor, Tensor)",
         &gru_forward);
-  m.def("gru_backward(Tensor gates, Tensor HN, Tensor Hs, Tensor h0, Tensor W_hh, Tensor dHs)"
+  m.def("gru_backward(Tensor gates, Tensor HN, Tensor H_all, Tensor W_hh, Tensor dHs)"
         " -> (Tensor, Tensor, Tensor)", &gru_backward);
 }
