@@ -96,13 +96,16 @@ def _batched_grads(need, dA: Tensor, X: Tensor, H_all: Tensor, W_ih: Tensor, dA_
     dA2 = dA.view(T * B, GH)
     same = dA_h is None
     dAh2 = dA2 if same else dA_h.view(T * B, GH)
-    dX = gemm.linear(dA2, W_ih.T).view(T, B, -1) if need[0] else None            # (T*B, GH) x (GH, D)
-    dW_ih, db_ih = gemm.weight_gradient(dA2, X.reshape(T * B, -1) if need[1] else None, need[3])  # (GH, T*B) x (T*B, D)
-    H_prev = H_all[:-1].reshape(T * B, -1) if need[2] else None                     # h_0 .. h_{T-1}
-    if same and db_ih is not None and need[4]:  # the LSTM: both biases get the same gradient
-        dW_hh, db_hh = gemm.weight_gradient(dAh2, H_prev, False)[0], db_ih.clone()
+    dX = gemm.linear(dA2, W_ih.T).view(T, B, -1) if need[0] else None  # (T*B, GH) x (GH, D)
+    X2 = X.reshape(T * B, -1) if need[1] else None
+    H_prev = H_all[:-1].reshape(T * B, -1) if need[2] else None         # h_0 .. h_{T-1}
+    if same:  # the LSTM: W_ih and W_hh in one GEMM, (GH, T*B) x (T*B, D+H); both biases get the same gradient
+        (dW_ih, dW_hh), db = gemm.weight_gradients(dA2, [X2, H_prev], need[3] or need[4])
+        db_ih = db if need[3] else None
+        db_hh = None if not need[4] else db.clone() if need[3] else db
     else:
-        dW_hh, db_hh = gemm.weight_gradient(dAh2, H_prev, need[4])                  # (GH, T*B) x (T*B, H)
+        (dW_ih,), db_ih = gemm.weight_gradients(dA2, [X2], need[3])      # (GH, T*B) x (T*B, D)
+        (dW_hh,), db_hh = gemm.weight_gradients(dAh2, [H_prev], need[4])  # (GH, T*B) x (T*B, H)
     return dX, dW_ih, dW_hh, db_ih, db_hh
 
 

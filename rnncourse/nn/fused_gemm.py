@@ -46,12 +46,17 @@ def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     return x @ W.T if b is None else torch.addmm(b, x, W.T)
 
 
-def weight_gradient(dY: Tensor, Z: Tensor | None, bias: bool) -> tuple[Tensor | None, Tensor | None]:
-    """``(dY^T Z, dY summed over rows)`` for dY (N, out) and Z (N, in): the gradients of W (out, in)
-    and b (out,) in ``Y = Z W^T + b``; ``Z=None`` or ``bias=False`` leave the one out (None)."""
-    if Z is None:
-        return None, dY.sum(0) if bias else None
+def weight_gradients(dY: Tensor, Zs: list[Tensor | None], bias: bool) -> tuple[list[Tensor | None], Tensor | None]:
+    """The gradients of the weights W_k (out, in_k) and of b (out,) in ``Y = sum_k Z_k W_k^T + b``
+    from dY (N, out): ``dY^T Z_k`` for every Z_k (N, in_k) as one GEMM over the columns of
+    ``[Z_1 | Z_2 | ...]``, and ``dY`` summed over rows if ``bias``. None in Zs gives None."""
+    given = [Z for Z in Zs if Z is not None]
+    if not given:
+        return [None] * len(Zs), dY.sum(0) if bias else None
+    Z = given[0] if len(given) == 1 else torch.cat(given, dim=1)  # (N, sum in_k)
     if onednn_serves(dY):
         dW, db = torch.ops.aten.mkldnn_linear_backward_weights(dY.to_mkldnn(), Z.contiguous().to_mkldnn(), dY, bias)
-        return dW, db if bias else None
-    return dY.T @ Z, dY.sum(0) if bias else None
+    else:
+        dW, db = dY.T @ Z, dY.sum(0) if bias else None
+    parts = iter(dW.split([Z.shape[1] for Z in given], dim=1))  # (out, in_k) each
+    return [None if Z is None else next(parts) for Z in Zs], db if bias else None
