@@ -149,9 +149,9 @@ def test_saturated_gates_in_both_dtypes(kind, dtype, tol, loop):
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
 @pytest.mark.parametrize("onednn", [True, False])
 def test_float32_with_and_without_onednn(kind, onednn, loop, monkeypatch):
-    """In float32 the products run on oneDNN where it is present, else on torch.mm (here chosen by
-    torch.backends.mkldnn): either way outputs and every gradient stay within float32 rounding of
-    nn.LSTM / nn.GRU computed in float64."""
+    """In float32 the products run on oneDNN where it is present and they are large enough (here
+    any size), else on torch.mm (here chosen by torch.backends.mkldnn): either way outputs and
+    every gradient stay within float32 rounding of nn.LSTM / nn.GRU computed in float64."""
     if onednn and not fused_gemm.ONEDNN:
         pytest.skip("this PyTorch has no oneDNN")
     torch.manual_seed(5)
@@ -159,8 +159,9 @@ def test_float32_with_and_without_onednn(kind, onednn, loop, monkeypatch):
     fused = KINDS[kind][1](5, 7, num_layers=2, bidirectional=True)
     fused.load_state_dict(reference.state_dict())
     X = torch.randn(9, 4, 5, dtype=torch.float64, requires_grad=True)
+    monkeypatch.setattr(fused_gemm, "MIN_WORK", 0)
     monkeypatch.setattr(torch.backends.mkldnn, "enabled", onednn)
-    assert fused_gemm.onednn_serves(X.float()) == onednn
+    assert fused_gemm.onednn_serves(X.float(), 1) == onednn
     out = fused(X.float())[0]
     result = (out, *torch.autograd.grad(out.square().sum(), [X, *fused.parameters()]))
     monkeypatch.undo()
@@ -171,9 +172,10 @@ def test_float32_with_and_without_onednn(kind, onednn, loop, monkeypatch):
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_weight_gradients_split_one_product_by_columns(dtype):
+def test_weight_gradients_split_one_product_by_columns(dtype, monkeypatch):
     """``weight_gradients`` gives dY^T Z_k for every given Z_k (None where none is given) and the
-    bias gradient, in float32 through oneDNN where present."""
+    bias gradient, in float32 through oneDNN where present; ``linear`` gives x W^T + b."""
+    monkeypatch.setattr(fused_gemm, "MIN_WORK", 0)
     g = torch.Generator().manual_seed(2)
     dY, Z1, Z2 = (torch.randn(40, n, generator=g, dtype=dtype) for n in (6, 3, 5))
     (dW1, none, dW2), db = fused_gemm.weight_gradients(dY, [Z1, None, Z2], bias=True)

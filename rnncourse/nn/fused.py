@@ -86,6 +86,11 @@ def _input_part(X: Tensor, W_ih: Tensor, b: Tensor | None) -> Tensor:
     return gemm.linear(X.reshape(T * B, D), W_ih, b).view(T, B, -1)
 
 
+def _step_onednn(X: Tensor, W_hh: Tensor) -> bool:
+    """Whether the native loop computes its per-step products (B, H) x (H, GH) on oneDNN."""
+    return gemm.onednn_serves(X, X.shape[1] * W_hh.numel())
+
+
 def _batched_grads(need, dA: Tensor, X: Tensor, H_all: Tensor, W_ih: Tensor, dA_h: Tensor | None = None):
     """Gradients of the input and of the weights from the gate gradients of all steps: GEMMs over
     the T*B rows, after the time loop. ``dA`` (T, B, GH) reaches ``W_ih`` and ``X``; ``dA_h``
@@ -122,7 +127,7 @@ class LSTMFunction(torch.autograd.Function):
             Cs, tanh_Cs, H_all = LSTMFunction.loop(gates, h0, c0, W_hh)
         else:  # the C++ loop adds the bias in its element-wise pass
             gates = _input_part(X, W_ih, None)
-            Cs, tanh_Cs, H_all = ops.lstm_forward(gates, bias, h0, c0, W_hh)
+            Cs, tanh_Cs, H_all = ops.lstm_forward(gates, bias, h0, c0, W_hh, _step_onednn(X, W_hh))
         ctx.save_for_backward(X, c0, W_ih, W_hh, gates, Cs, tanh_Cs, H_all)
         return H_all[1:], Cs[-1].clone()
 
@@ -130,8 +135,9 @@ class LSTMFunction(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, dHs, dc_T):
         X, c0, W_ih, W_hh, gates, Cs, tanh_Cs, H_all = ctx.saved_tensors
-        recursion = native.ops_for(X).lstm_backward if ctx.native else LSTMFunction.recursion
-        dA, dh0, dc0 = recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T)
+        ops = native.ops_for(X) if ctx.native else None
+        dA, dh0, dc0 = (ops.lstm_backward(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T, _step_onednn(X, W_hh)) if ops
+                        else LSTMFunction.recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T))
         need = ctx.needs_input_grad
         dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[3:], dA, X, H_all, W_ih)
         return dX, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh
@@ -201,7 +207,7 @@ class GRUFunction(torch.autograd.Function):
             HN, H_all = GRUFunction.loop(gates, h0, W_hh, b_hh)
         else:  # the C++ loop adds b_ih in its element-wise pass
             gates = _input_part(X, W_ih, None)
-            HN, H_all = ops.gru_forward(gates, b_ih, h0, W_hh, b_hh)
+            HN, H_all = ops.gru_forward(gates, b_ih, h0, W_hh, b_hh, _step_onednn(X, W_hh))
         ctx.save_for_backward(X, W_ih, W_hh, gates, HN, H_all)
         return H_all[1:]
 
@@ -209,8 +215,9 @@ class GRUFunction(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, dHs):
         X, W_ih, W_hh, gates, HN, H_all = ctx.saved_tensors
-        recursion = native.ops_for(X).gru_backward if ctx.native else GRUFunction.recursion
-        dA_x, dA_h, dh0 = recursion(gates, HN, H_all, W_hh, dHs)
+        ops = native.ops_for(X) if ctx.native else None
+        dA_x, dA_h, dh0 = (ops.gru_backward(gates, HN, H_all, W_hh, dHs, _step_onednn(X, W_hh)) if ops
+                           else GRUFunction.recursion(gates, HN, H_all, W_hh, dHs))
         need = ctx.needs_input_grad
         dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[2:], dA_x, X, H_all, W_ih, dA_h)
         return dX, dh0, dW_ih, dW_hh, db_ih, db_hh

@@ -15,7 +15,9 @@ the bias gradient as its inner product's backward pass over the weights
 (``aten::mkldnn_linear_backward_weights``). Measured on one core of an AMD EPYC (Zen 4) at
 (T*B, D, H) = (3200, 128, 512) this is 15 to 20 % faster than ``torch.mm`` there (MKL). In
 float64, on other devices, or with ``torch.backends.mkldnn`` switched off, ``torch.mm`` runs:
-the same products, equal to rounding.
+the same products, equal to rounding. So does a product too small to pay oneDNN's fixed cost
+per call (fewer than ``MIN_WORK`` multiply-adds: at the benchmark's small size, (T, B, D, H) =
+(20, 8, 16, 32), oneDNN made a training pass about three times slower).
 """
 from __future__ import annotations
 
@@ -31,16 +33,19 @@ def _onednn_ops() -> bool:
 
 
 ONEDNN = _onednn_ops()
+MIN_WORK = 1 << 22  # multiply-adds of one product, about 50 microseconds of one core
 
 
-def onednn_serves(x: Tensor) -> bool:
-    """Whether the products on ``x`` run on oneDNN: a float32 CPU tensor, oneDNN present and enabled."""
-    return ONEDNN and x.device.type == "cpu" and x.dtype == torch.float32 and torch.backends.mkldnn.enabled
+def onednn_serves(x: Tensor, work: int) -> bool:
+    """Whether a product of ``work`` multiply-adds on ``x`` runs on oneDNN: a float32 CPU tensor,
+    oneDNN present and enabled (``torch.backends.mkldnn.enabled``), and enough work."""
+    return (ONEDNN and x.device.type == "cpu" and x.dtype == torch.float32 and torch.backends.mkldnn.enabled
+            and work >= MIN_WORK)
 
 
 def linear(x: Tensor, W: Tensor, b: Tensor | None = None) -> Tensor:
     """``x W^T + b``: (N, in) x (out, in) -> (N, out), contiguous; W may be a transposed view."""
-    if onednn_serves(x):
+    if onednn_serves(x, x.shape[0] * W.shape[0] * W.shape[1]):
         packed = torch.ops.mkldnn._reorder_linear_weight(W, x.shape[0])  # oneDNN's blocked layout, once
         return torch.ops.mkldnn._linear_pointwise(x.contiguous(), packed, b, "none", [], "")
     return x @ W.T if b is None else torch.addmm(b, x, W.T)
@@ -54,7 +59,7 @@ def weight_gradients(dY: Tensor, Zs: list[Tensor | None], bias: bool) -> tuple[l
     if not given:
         return [None] * len(Zs), dY.sum(0) if bias else None
     Z = given[0] if len(given) == 1 else torch.cat(given, dim=1)  # (N, sum in_k)
-    if onednn_serves(dY):
+    if onednn_serves(dY, dY.numel() * Z.shape[1]):
         dW, db = torch.ops.aten.mkldnn_linear_backward_weights(dY.to_mkldnn(), Z.contiguous().to_mkldnn(), dY, bias)
     else:
         dW, db = dY.T @ Z, dY.sum(0) if bias else None

@@ -6,11 +6,11 @@
 // element-wise work of the step, in registers, including the additions around the GEMM.
 //
 // The GEMM of a step multiplies by the same W_hh T times, with only B rows on the other side.
-// In float32 it runs as oneDNN's inner product (the kernels nn.LSTM's own CPU path uses) on a
-// copy of the weight laid out once per call for those kernels: measured on one core of an AMD
-// EPYC (Zen 4), (64, 512) x (512, 2048) takes 1.5 ms there against 2.0 ms in at::addmm (MKL, which
-// must repack the weight panel at every call). Where oneDNN is absent or switched off
-// (torch.backends.mkldnn), and in float64, at::mm runs; the results agree to rounding.
+// In float32, when fused_gemm.py says so (the onednn argument), it runs as oneDNN's inner product
+// (the kernels nn.LSTM's own CPU path uses) on a copy of the weight laid out once per call for
+// those kernels; on one core of an AMD EPYC (Zen 4) that was faster than at::addmm (MKL) on
+// these shapes. Otherwise (float64, no oneDNN, small products) at::mm runs; the results agree
+// to rounding.
 //
 // LSTM forward, per step t (gates stacked i, f, g, o; A holds the input part x_t W_ih^T on entry,
 // the bias b = b_ih + b_hh is added in the element-wise pass, which saves a pass over (T, B, 4H)):
@@ -34,7 +34,6 @@
 // |r| <= ln2/2, e^r by its Taylor series (to within rounding of float or double), and 2^n
 // put straight into the exponent bits.
 
-#include <ATen/Context.h>
 #include <ATen/core/Tensor.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/Dispatch.h>
@@ -107,15 +106,15 @@ template <typename T> inline T tanh_poly(T x) {
 }
 
 // x W^T + bias for one weight W (out, in) and many x (B, in): the GEMM of every time step.
-// float32 with oneDNN: the weight is reordered once into oneDNN's blocked layout for B rows
+// With onednn (float32 only; fused_gemm.py decides): the weight is reordered once into oneDNN's blocked layout for B rows
 // (mkldnn::_reorder_linear_weight), and every product is mkldnn::_linear_pointwise on it.
 // Otherwise at::addmm_out / at::mm_out into a workspace. Either way the result lives until the
 // next call.
 class StepProduct {
  public:
-  StepProduct(const at::Tensor& W, std::optional<at::Tensor> bias, int64_t batch)
+  StepProduct(const at::Tensor& W, std::optional<at::Tensor> bias, int64_t batch, bool onednn)
       : W_(W), bias_(std::move(bias)) {
-    if (W.scalar_type() == at::kFloat && at::globalContext().userEnabledMkldnn()) {
+    if (onednn && W.scalar_type() == at::kFloat) {
       static const auto reorder = c10::Dispatcher::singleton().findSchema({"mkldnn::_reorder_linear_weight", ""});
       static const auto linear = c10::Dispatcher::singleton().findSchema({"mkldnn::_linear_pointwise", ""});
       if (reorder && linear) {
@@ -241,7 +240,7 @@ std::optional<at::Tensor> defined_or_none(const std::optional<at::Tensor>& b) {
 // Returns (Cs, tanh Cs), each (T, B, H), and the hidden states h_0 .. h_T, (T+1, B, H).
 std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, const std::optional<at::Tensor>& b_,
                                                             const at::Tensor& h0, const at::Tensor& c0,
-                                                            const at::Tensor& W_hh) {
+                                                            const at::Tensor& W_hh, bool onednn) {
   check_inputs(gates, 4, W_hh);
   const at::Tensor b = bias_or_zeros(b_, gates);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
@@ -249,7 +248,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, co
   at::Tensor H_all = at::empty({T + 1, B, H}, gates.options());
   H_all.select(0, 0).copy_(h0);
   const at::Tensor c0_ = c0.contiguous();
-  StepProduct recurrent(W_hh, std::nullopt, B);  // h_{t-1} W_hh^T: (B, H) x (H, 4H)
+  StepProduct recurrent(W_hh, std::nullopt, B, onednn);  // h_{t-1} W_hh^T: (B, H) x (H, 4H)
   AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "lstm_forward", [&] {
     const scalar_t* bp = b.data_ptr<scalar_t>();
     for (int64_t t = 0; t < T; ++t) {
@@ -270,13 +269,13 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, co
 std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_backward(const at::Tensor& gates, const at::Tensor& Cs,
                                                              const at::Tensor& tanh_Cs, const at::Tensor& c0,
                                                              const at::Tensor& W_hh, const at::Tensor& dHs_,
-                                                             const at::Tensor& dc_T) {
+                                                             const at::Tensor& dc_T, bool onednn) {
   check_inputs(gates, 4, W_hh);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
   const at::Tensor dHs = dHs_.contiguous(), c0_ = c0.contiguous();
   at::Tensor dA = at::empty_like(gates);
   at::Tensor dc = dc_T.contiguous().clone();
-  StepProduct recurrent(W_hh.t(), std::nullopt, B);  // dA_t W_hh: (B, 4H) x (4H, H)
+  StepProduct recurrent(W_hh.t(), std::nullopt, B, onednn);  // dA_t W_hh: (B, 4H) x (4H, H)
   at::Tensor dh_rec = at::zeros({B, H}, gates.options());  // nothing reaches h_T from a step T+1
   AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "lstm_backward", [&] {
     scalar_t* dcp = dc.data_ptr<scalar_t>();
@@ -301,13 +300,13 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_backward(const at::Tensor& g
 // HN_t = W_hn h_{t-1} + b_hn (the backward pass needs it), and the hidden states h_0 .. h_T, (T+1, B, H).
 std::tuple<at::Tensor, at::Tensor> gru_forward(at::Tensor gates, const std::optional<at::Tensor>& b_ih_,
                                                const at::Tensor& h0, const at::Tensor& W_hh,
-                                               const std::optional<at::Tensor>& b_hh) {
+                                               const std::optional<at::Tensor>& b_hh, bool onednn) {
   check_inputs(gates, 3, W_hh);
   const at::Tensor b_ih = bias_or_zeros(b_ih_, gates);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
   at::Tensor HN = at::empty({T, B, H}, gates.options()), H_all = at::empty({T + 1, B, H}, gates.options());
   H_all.select(0, 0).copy_(h0);
-  StepProduct recurrent(W_hh, defined_or_none(b_hh), B);  // h_{t-1} W_hh^T + b_hh: (B, H) x (H, 3H)
+  StepProduct recurrent(W_hh, defined_or_none(b_hh), B, onednn);  // h_{t-1} W_hh^T + b_hh: (B, H) x (H, 3H)
   AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "gru_forward", [&] {
     const scalar_t* bp = b_ih.data_ptr<scalar_t>();
     for (int64_t t = 0; t < T; ++t) {
@@ -327,7 +326,7 @@ std::tuple<at::Tensor, at::Tensor> gru_forward(at::Tensor gates, const std::opti
 // each (T, B, 3H) (they differ in the n block: the recurrent one is multiplied by r).
 std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& gates, const at::Tensor& HN,
                                                             const at::Tensor& H_all, const at::Tensor& W_hh,
-                                                            const at::Tensor& dHs_) {
+                                                            const at::Tensor& dHs_, bool onednn) {
   check_inputs(gates, 3, W_hh);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
   const at::Tensor dHs = dHs_.contiguous();
@@ -335,7 +334,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& ga
   at::Tensor dh_part = dHs.select(0, T - 1).clone(), dh_part_prev = at::empty_like(dh_part);
   at::Tensor dh_rec = at::zeros_like(dh_part);                // nothing reaches h_T from a step T+1
   const at::Tensor no_output_gradient = at::zeros_like(dh_part);  // what reaches h_0 from the output
-  StepProduct recurrent(W_hh.t(), std::nullopt, B);           // dA^h_t W_hh: (B, 3H) x (3H, H)
+  StepProduct recurrent(W_hh.t(), std::nullopt, B, onednn);   // dA^h_t W_hh: (B, 3H) x (3H, H)
   AT_DISPATCH_FLOATING_TYPES(gates.scalar_type(), "gru_backward", [&] {
     for (int64_t t = T - 1; t >= 0; --t) {
       const scalar_t* a = gates.select(0, t).data_ptr<scalar_t>();
@@ -360,12 +359,15 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& ga
 }  // namespace
 
 TORCH_LIBRARY(rnncourse_fused, m) {
-  m.def("lstm_forward(Tensor(a!) gates, Tensor? b, Tensor h0, Tensor c0, Tensor W_hh) -> (Tensor, Tensor, Tensor)",
+  m.def("lstm_forward(Tensor(a!) gates, Tensor? b, Tensor h0, Tensor c0, Tensor W_hh, bool onednn)"
+        " -> (Tensor, Tensor, Tensor)",
         &lstm_forward);
-  m.def("lstm_backward(Tensor gates, Tensor Cs, Tensor tanh_Cs, Tensor c0, Tensor W_hh, Tensor dHs, Tensor dc_T)"
+  m.def("lstm_backward(Tensor gates, Tensor Cs, Tensor tanh_Cs, Tensor c0, Tensor W_hh, Tensor dHs, Tensor dc_T,"
+        " bool onednn)"
         " -> (Tensor, Tensor, Tensor)", &lstm_backward);
-  m.def("gru_forward(Tensor(a!) gates, Tensor? b_ih, Tensor h0, Tensor W_hh, Tensor? b_hh) -> (Tensor, Tensor)",
+  m.def("gru_forward(Tensor(a!) gates, Tensor? b_ih, Tensor h0, Tensor W_hh, Tensor? b_hh,"
+        " bool onednn) -> (Tensor, Tensor)",
         &gru_forward);
-  m.def("gru_backward(Tensor gates, Tensor HN, Tensor H_all, Tensor W_hh, Tensor dHs)"
+  m.def("gru_backward(Tensor gates, Tensor HN, Tensor H_all, Tensor W_hh, Tensor dHs, bool onednn)"
         " -> (Tensor, Tensor, Tensor)", &gru_backward);
 }
