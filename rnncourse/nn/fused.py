@@ -20,8 +20,10 @@ the time loop holds only what truly depends on the previous step:
 3. **Backward, after the loop.** The weight gradients are sums over time,
    :math:`\partial L/\partial W_{hh} = \sum_t \delta A_t^\top h_{t-1}`, so they are one
    (GH, T*B) x (T*B, H) GEMM over the stacked :math:`\delta A`, instead of T products of shape
-   (GH, B) x (B, H); likewise :math:`\partial L/\partial W_{ih}`, and the input gradient
-   :math:`\delta X = \delta A\, W_{ih}` is one (T*B, GH) x (GH, D) GEMM.
+   (GH, B) x (B, H); likewise :math:`\partial L/\partial W_{ih}` (for the LSTM, whose two
+   weights see the same :math:`\delta A`, both in one GEMM over the columns of
+   :math:`[X \,|\, h_{t-1}]`), and the input gradient :math:`\delta X = \delta A\, W_{ih}` is one
+   (T*B, GH) x (GH, D) GEMM.
 
 LSTM, gates stacked (i, f, g, o) as in ``nn.LSTM``; per step, with :math:`\delta h_t` the total
 gradient reaching :math:`h_t` (from the output and from step t+1):
@@ -50,7 +52,10 @@ compiled on first use; CPU, float32 and float64): there a step is one GEMM and o
 the (B, GH) block that does all the element-wise work of the step at once, instead of a dozen
 PyTorch calls from Python. Elsewhere (CUDA, ``meta``, other dtypes, no compiler) the Python loops
 below run: the same equations, the same buffers, the same results.
-:func:`rnncourse.nn.native.native_status` says which runs.
+:func:`rnncourse.nn.native.native_status` says which runs. In float32 on the CPU the matrix
+products, per step and over all steps, run on oneDNN's kernels where they are large enough to
+pay for it (:mod:`rnncourse.nn.fused_gemm`); the hidden states h_0 .. h_T share one
+(T+1, B, H) buffer, so that the W_hh gradient reads h_0 .. h_{T-1} without a copy.
 
 Shapes
 ------
