@@ -44,6 +44,8 @@ def format_student_report(result: NotebookResult) -> str:
         lines.append(f"  NOT GRADED: {result.error}")
     for flag in result.flags:
         lines.append(f"  note: {flag}")
+    if result.devices:
+        lines.append(f"  {result.devices}")
     for error in result.answer_errors:
         lines.append(f"  your code: {error}")
     for test in result.tests:
