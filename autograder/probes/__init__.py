@@ -54,7 +54,7 @@ from rnncourse.grading.feedback import Feedback
 from rnncourse.grading.calls import SHAPE_ERROR_HELP
 
 from .. import gpu
-from ..notebook_io import grade_id, is_test
+from ..notebook_io import grade_id, is_solution, is_test
 from .judge import CUDA_ERROR, cuda_check, same_values
 from .runtime import PROBE_RUNTIME
 from .wire import BadData, decode, encode_args, parse
@@ -76,7 +76,10 @@ class Call:
     (see :mod:`.runtime`); ``after`` lists arguments whose state after the call is returned too
     (the result is then ``(value, *states)``); ``generator`` lists arguments handed over as a
     one-pass generator; ``on_error`` is the grader's explanation added when the call stops with an
-    exception.
+    exception. ``given`` names (by grade id) locked cells of the notebook that define ``function``, such as
+    an experiment's harness: the kernel then runs the grader's copy of their code afresh, in a namespace
+    that holds only the student's answers (the names the solution cells define), so a redefinition
+    of the harness in the kernel changes nothing; ``draw_probes`` fills in ``setup`` from the notebook.
     """
     function: str
     args: tuple
@@ -86,10 +89,17 @@ class Call:
     after: tuple = ()
     generator: tuple = ()
     on_error: str = ""
+    given: tuple = ()
+    setup: dict | None = None
 
     def wire(self) -> dict:
-        return {"function": self.function, "args": [encode_args(a) for a in self.args], "driver": self.driver,
-                "after": list(self.after), "generator": list(self.generator)}
+        wired = {"function": self.function, "args": [encode_args(a) for a in self.args], "driver": self.driver,
+                 "after": list(self.after), "generator": list(self.generator)}
+        if self.given:
+            if self.setup is None:
+                raise ValueError(f"the given cells of {self.function} were not read from the notebook")
+            wired["given"] = self.setup
+        return wired
 
     @property
     def what(self) -> str:
@@ -262,13 +272,36 @@ def draw_probes(assignment: str, source: nbformat.NotebookNode, seed: int) -> di
     drawn = spec(assignment)["probes"](np.random.default_rng(seed))
     token = hashlib.sha256(f"{assignment}:{seed}".encode()).hexdigest()[:16]
     on_gpu = with_cuda if gpu.cuda_present() else list
-    probes = {gid: Probe(gid, on_gpu([as_call(c) for c in calls]), f"probe-{token}-{i}.json")
+    probes = {gid: Probe(gid, on_gpu([given_cells(source, as_call(c)) for c in calls]), f"probe-{token}-{i}.json")
               for i, (gid, calls) in enumerate(drawn.items())}
     test_ids = {grade_id(c) for c in source.cells if is_test(c)}
     unknown = (set(probes) | set(hidden_tests(assignment))) - test_ids
     if unknown:
         raise ValueError(f"{spec_path(assignment).name} probes unknown test cells: {sorted(unknown)}")
     return probes
+
+
+def given_cells(source: nbformat.NotebookNode, call: Call) -> Call:
+    """``call`` with ``setup`` read from ``source``: the code of its given cells (locked cells that are
+    neither answers nor tests) and the names the solution cells define (the student's answers)."""
+    if not call.given:
+        return call
+    cells = {grade_id(c): c for c in source.cells if c.cell_type == "code"}
+    code = []
+    for gid in call.given:
+        cell = cells.get(gid)
+        if cell is None or is_test(cell) or is_solution(cell):
+            raise ValueError(f"{call.function}: {gid!r} is not a given cell of the notebook")
+        code.append(cell.source)
+    answers = set()
+    for cell in source.cells:
+        if cell.cell_type == "code" and is_solution(cell):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    answers.add(node.name)
+                elif isinstance(node, ast.Assign):
+                    answers.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return replace(call, setup={"code": "\n\n".join(code), "answers": sorted(answers)})
 
 
 def fill_expected(source: nbformat.NotebookNode, probes: dict[str, Probe]) -> None:

@@ -19,7 +19,9 @@ tensor and module argument moved to the GPU, floating-point ones as float32, TF3
 CUDA device), ``train`` (a small recurrent regressor, an
 optimiser and a training function) and ``then`` (the function's result, or its first item when it is a tuple,
 handed to further functions of the notebook, each named with the rest of its arguments in the last argument;
-the result comes back as [the result, [their results]]).
+the result comes back as [the result, [their results]]). A call with ``given`` code (the notebook's locked
+cells, the grader's copy) takes its function from that code, run afresh in a namespace that holds only the
+student's answers, not from the kernel's globals.
 """
 
 PROBE_RUNTIME = r'''
@@ -148,10 +150,17 @@ def __course_probe(calls, path):
         finally:
             t.backends.cuda.matmul.allow_tf32, t.backends.cudnn.allow_tf32 = flags
 
+    def given(setup, name):
+        import builtins
+        space = {"__builtins__": builtins, "__name__": "__main__"}
+        space.update({answer: globals()[answer] for answer in setup["answers"] if answer in globals()})
+        exec(setup["code"], space)
+        return space.get(name)
+
     results = []
     for call in calls:
         try:
-            function = globals().get(call["function"])
+            function = given(call["given"], call["function"]) if "given" in call else globals().get(call["function"])
             if not callable(function):
                 raise NameError(call["function"])
             args = [decode(a) for a in call["args"]]
