@@ -111,12 +111,12 @@ def _torch_double(X):
     return torch.tanh(X) * 2.0
 
 
-def test_a_kernel_without_cuda_is_graded_on_cpu_and_meta_and_says_so(tmp_path):
+def test_a_kernel_without_cuda_is_graded_on_cpu_and_meta_and_says_so(tmp_path, monkeypatch):
     """The cuda call in a kernel without CUDA makes no call and fails nothing; the line says why."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)       # a kernel that finds no CUDA device
     X = np.random.default_rng(0).normal(size=(3, 2))
     calls = with_cuda([Call("double", (Tensor(X),), label="T=3, CPU float64"),
                        Call("double", (Tensor(X),), label="T=3, meta device float32", driver="meta")])
-    assert not torch.cuda.is_available()
     probe, content = run_probe(tmp_path, {"double": _torch_double}, calls)
     assert json.loads(content)[2] == {"error": "NoCuda"}
     _, reference = run_probe(tmp_path, {"double": _torch_double}, calls, reference=True)
