@@ -17,7 +17,7 @@ from autograder.grading import NotebookResult, grade_notebook, load_source
 from autograder.probes import CUDA_ABSENT, CUDA_USED, Call, Probe, cuda_line, draw_probes, with_cuda
 from autograder.probes.judge import CUDA_ERROR
 from autograder.probes.wire import Tensor, decode
-from autograder.report import format_student_report
+from autograder.report import feedback_html, format_student_report
 from conftest import PIPELINE_LIMITS, solution_answers, student_notebook
 
 A = "13_recurrences_after_transformers"
@@ -152,7 +152,7 @@ def test_a_wrong_cuda_result_is_named_by_the_check():
 
 def test_the_report_says_where_the_torch_tasks_ran():
     result = NotebookResult("s", A, f"{A}.ipynb", devices=CUDA_ABSENT)
-    assert CUDA_ABSENT in format_student_report(result)
+    assert CUDA_ABSENT in format_student_report(result) and CUDA_ABSENT in feedback_html(result)
     assert "CUDA" not in format_student_report(NotebookResult("s", A, f"{A}.ipynb"))
 
 
