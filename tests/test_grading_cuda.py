@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -173,7 +174,6 @@ def test_on_a_gpu_the_solution_scores_full_and_a_hard_coded_device_is_named(tmp_
     assert gpu.cuda_present(), "torch sees a GPU but /dev has no NVIDIA nodes"
     path = tmp_path / "solution" / f"{A}.ipynb"
     path.parent.mkdir()
-    import nbformat
     nbformat.write(student_notebook(A, solution_answers(A)), path)
     result = grade_notebook(path, A, student="solution", limits=PIPELINE_LIMITS)
     assert result.score == result.max_score, format_student_report(result)
@@ -195,7 +195,6 @@ def test_with_a_gpu_listed_but_none_in_the_kernel_the_solution_scores_full(fake_
     this machine, or none usable), makes none of them, and the solution keeps full marks."""
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA: the kernel would use it")
-    import nbformat
     path = tmp_path / "solution" / f"{A}.ipynb"
     path.parent.mkdir()
     nbformat.write(student_notebook(A, solution_answers(A)), path)
