@@ -12,6 +12,7 @@ import numpy as np
 from autograder.probes import Call
 from autograder.probes.judge import component_check, dict_check, same_array
 from rnncourse.grading import Feedback
+from rnncourse.grading.gradient_flow import distinct
 from rnncourse.grading.gradient_reach import RESULTS as REACH_RESULTS, gradient_reach_mistakes
 from rnncourse.grading.linear_rnn import RESULTS as LINEAR_RESULTS, linear_rnn_mistakes
 from rnncourse.data.corpora import load_names
@@ -79,7 +80,7 @@ def _bptt_mistakes(dHs, X, Hs, h0, W_xh, W_hh):
     for message, grads in wrong.items():
         for name, value in grads.items():
             named.setdefault(name, {})[message] = value
-    return named
+    return {name: distinct(right[name], mistakes) for name, mistakes in named.items()}
 
 
 STEP = dict_check(("dx_t", "dh_prev", "dW_xh", "dW_hh", "db_h"), _step_mistakes)

@@ -18,6 +18,7 @@ from rnncourse.data.name_gender import name_gender_split
 from rnncourse.grading.attention import attention_weight_mistakes, context_mistakes, sdpa_mistakes
 from rnncourse.grading.attention_backward import (attention_vote_mistakes, log_loss, sdpa_backward_mistakes,
                                                   softmax_jacobian_mistakes)
+from rnncourse.grading.gradient_flow import distinct
 
 HIDDEN = {
     "test_attention_weights_hidden": "attention_weights on random shapes, lengths of 1 and full length, and very large scores.",
@@ -31,7 +32,8 @@ HIDDEN = {
                                           "float64, and on the meta device in float32.",
 }
 WEIGHTS = array_check("alpha", attention_weight_mistakes, hint="with large scores, subtract the maximum score before np.exp.")
-CONTEXT = array_check("context_vector(alpha, Hs)", context_mistakes)
+CONTEXT = array_check("context_vector(alpha, Hs)", lambda alpha, Hs: distinct(np.einsum("bs,sbh->bh", alpha, Hs),
+                                                                           context_mistakes(alpha, Hs)))
 JACOBIAN = array_check("softmax_jacobian(z)", softmax_jacobian_mistakes,
                        hint="dp_i/dz_j = p_i (delta_ij - p_j); with large scores, subtract the row's maximum before np.exp.")
 BACKWARD = tuple_check(("dQ", "dK", "dV"), mistakes=sdpa_backward_mistakes)
