@@ -28,20 +28,23 @@ import ctypes
 import fcntl
 import json
 import os
+import secrets
+import select
 import shutil
 import signal
 import stat
 import subprocess
 import sys
-import secrets
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from . import isolation, student_package
+
+if TYPE_CHECKING:   # the worker starts its kernel before it imports nbformat (see _worker)
+    import nbformat
 
 KERNEL_NAME = "course-sandbox"
 FIRST_UID, UID_SLOTS = 2_000_000_000, 4096   # user ids of kernels, one per notebook being graded
@@ -173,7 +176,7 @@ def read_untrusted_file(folder: Path, name: str, max_bytes: int = MAX_COLLECTED_
         os.close(fd)
 
 
-def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tuple[str, ...] = (),
+def run_notebook(nb: "nbformat.NotebookNode", limits: Limits = Limits(), hide: tuple[str, ...] = (),
                  collect: tuple[str, ...] = ()) -> RunResult:
     """Execute ``nb`` in a sandboxed worker; return one :class:`CellOutcome` per cell.
 
@@ -209,6 +212,26 @@ def _job_folders(job: Path, uid: int | None, hide: tuple[str, ...]) -> isolation
                              readable=[str(job / "course")], home=str(job / "work"), uid=uid, hide=list(hide))
 
 
+def _ended(process: subprocess.Popen, timeout: float) -> bool:
+    """Wait for ``process`` to end, at most ``timeout`` seconds; whether it ended. Woken by the
+    process's end itself (a pidfd), not by polling, where the system has pidfds."""
+    try:
+        handle = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):
+        try:
+            process.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+    try:
+        if not select.select([handle], [], [], timeout)[0]:
+            return False
+    finally:
+        os.close(handle)
+    process.wait()
+    return True
+
+
 def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str, ...], uid: int | None,
                   isolated: bool) -> RunResult:
     job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
@@ -216,8 +239,11 @@ def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str,
     try:
         box = _job_folders(job, uid, hide)
         workdir = Path(box.home)
-        nbformat.write(nb, job / "notebook.ipynb")
-        os.chmod(job / "notebook.ipynb", 0o600)   # it holds the hidden tests
+        # Written as the JSON it is: the grader built it from validated parts, and the worker
+        # reads it without validating it again.
+        fd = os.open(job / "notebook.ipynb", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)   # it holds the hidden tests
+        with os.fdopen(fd, "w") as handle:
+            json.dump(nb, handle)
         (job / "limits.json").write_text(json.dumps(asdict(limits)))
         jupyter_path = _kernelspec(job, box, limits, isolated)
         env = kernel_environment(workdir)
@@ -229,9 +255,7 @@ def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str,
             env=env, cwd=job, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(job / "worker.log", "wb"), start_new_session=True,
         )
-        try:
-            worker.wait(timeout=limits.notebook_timeout + 120)
-        except subprocess.TimeoutExpired:
+        if not _ended(worker, limits.notebook_timeout + 120):
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
             return RunResult(problem="the grader stopped the notebook: it exceeded the time limit",
@@ -284,9 +308,12 @@ def _children(pid: int) -> list[int]:
 
 
 def kill_descendants() -> None:
-    """Kill every process below this one (the kernel, and anything it forked), until none is left."""
-    me = os.getpid()
-    for _ in range(50):
+    """Kill every process below this one (the kernel, and anything it forked), until none is left.
+
+    This process is a subreaper: when a child is reaped, its own children have already been
+    handed to this process, so the next look finds them; none left means none below."""
+    me, deadline = os.getpid(), time.monotonic() + 5
+    while time.monotonic() < deadline:
         children = _children(me)
         if not children:
             return
@@ -300,18 +327,46 @@ def kill_descendants() -> None:
                 os.waitpid(child, 0)
             except ChildProcessError:
                 pass
-        time.sleep(0.05)
+
+
+def _start_kernel(job: Path):
+    """Start the notebook's kernel (through the kernel launcher of the job's kernelspec) and
+    return its manager. The worker does this first, so that the kernel's start (a fresh
+    interpreter importing IPython) overlaps the worker's own imports of nbformat and nbclient."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+    from traitlets.config import Config
+
+    workdir = job / "work"
+    # The kernel has no network: it talks to the worker over Unix sockets (files in JOB/runtime).
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, config=Config(
+        {"KernelManager": {"transport": "ipc", "ip": str(job / "runtime" / "kernel")}}))
+    run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                              env=kernel_environment(workdir), cwd=str(workdir))
+    return km
+
+
+def _write_result(job: Path, outcomes: list[CellOutcome], problem: str) -> None:
+    (job / "result.json").write_text(json.dumps({"outcomes": [asdict(o) for o in outcomes], "problem": problem}))
 
 
 def _worker(job: Path) -> None:
+    limits = Limits(**json.loads((job / "limits.json").read_text()))
+    data = json.loads((job / "notebook.ipynb").read_text())
+    outcomes = [CellOutcome(index=i, status="not_run") for i in range(len(data["cells"]))]
+    try:
+        km = _start_kernel(job)
+    except Exception as err:  # noqa: BLE001 - report, never hang
+        kill_descendants()
+        _write_result(job, outcomes, f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}")
+        return
+
+    import nbformat
     from nbclient import NotebookClient
-    from traitlets.config import Config
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbclient.util import run_sync
 
-    limits = Limits(**json.loads((job / "limits.json").read_text()))
-    nb = nbformat.read(job / "notebook.ipynb", as_version=4)
-    outcomes = [CellOutcome(index=i, status="not_run") for i in range(len(nb.cells))]
+    nb = nbformat.from_dict(data)
     problem = ""
     replies: dict[int, dict] = {}
 
@@ -331,14 +386,11 @@ def _worker(job: Path) -> None:
             return super().output(outs, msg, display_id, cell_index)
 
     # A cell over its time limit is interrupted and the notebook goes on with the next cell.
-    # The kernel has no network: it talks to the worker over Unix sockets (files in JOB/runtime).
-    client = Client(nb, timeout=limits.cell_timeout, kernel_name=KERNEL_NAME, allow_errors=True,
-                    config=Config({"KernelManager": {"transport": "ipc", "ip": str(job / "runtime" / "kernel")}}),
+    client = Client(nb, km=km, timeout=limits.cell_timeout, kernel_name=KERNEL_NAME, allow_errors=True,
                     startup_timeout=120, record_timing=False, interrupt_on_timeout=True,
                     error_on_timeout={"ename": "Timeout", "evalue": "time limit"},
                     resources={"metadata": {"path": str(job / "work")}})
     deadline = time.monotonic() + limits.notebook_timeout
-    workdir = job / "work"
     killers: set[int] = set()      # cells that killed the kernel: never run again
 
     def run(index: int, cell) -> CellOutcome:
@@ -372,48 +424,48 @@ def _worker(job: Path) -> None:
 
     restarts = 0
     try:
-        with client.setup_kernel(env=kernel_environment(workdir), cwd=str(workdir)):
-            index = 0
-            while index < len(nb.cells):
-                cell = nb.cells[index]
-                if cell.cell_type != "code":
-                    outcomes[index].status = "ok"
-                    index += 1
-                    continue
-                if deadline - time.monotonic() <= 1:
-                    problem = f"the notebook reached its time limit of {limits.notebook_timeout:.0f} s"
-                    break
+        client.start_new_kernel_client()       # waits until the kernel answers
+        index = 0
+        while index < len(nb.cells):
+            cell = nb.cells[index]
+            if cell.cell_type != "code":
+                outcomes[index].status = "ok"
+                index += 1
+                continue
+            if deadline - time.monotonic() <= 1:
+                problem = f"the notebook reached its time limit of {limits.notebook_timeout:.0f} s"
+                break
+            try:
+                if index not in killers:
+                    outcomes[index] = run(index, cell)
+                index += 1
+                continue
+            except DeadKernelError:
+                killers.add(index)
+                outcomes[index] = CellOutcome(index, "died", "KernelDied",
+                                              "the kernel died while running this cell (a crash, os._exit, or too "
+                                              "much memory); it was restarted for the cells after it")
+                index += 1
+            # The kernel died: start a new one, rebuilt from the cells so far, and go on.
+            while restarts < MAX_RESTARTS:
+                restarts += 1
+                problem = f"the kernel died {restarts} time(s) and was restarted"
                 try:
-                    if index not in killers:
-                        outcomes[index] = run(index, cell)
-                    index += 1
-                    continue
-                except DeadKernelError:
-                    killers.add(index)
-                    outcomes[index] = CellOutcome(index, "died", "KernelDied",
-                                                  "the kernel died while running this cell (a crash, os._exit, or too "
-                                                  "much memory); it was restarted for the cells after it")
-                    index += 1
-                # The kernel died: start a new one, rebuilt from the cells so far, and go on.
-                while restarts < MAX_RESTARTS:
-                    restarts += 1
-                    problem = f"the kernel died {restarts} time(s) and was restarted"
-                    try:
-                        restart(index)
-                        break
-                    except DeadKernelError:
-                        continue
-                else:
-                    problem = "the kernel died too often; the cells after the last crash were not run"
+                    restart(index)
                     break
+                except DeadKernelError:
+                    continue
+            else:
+                problem = "the kernel died too often; the cells after the last crash were not run"
+                break
     except DeadKernelError:
         problem = problem or "the kernel died"
     except Exception as err:  # kernel failed to start, etc.: report, never hang
         problem = (problem + "; " if problem else "") + \
             f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}"
     finally:
-        kill_descendants()
-    (job / "result.json").write_text(json.dumps({"outcomes": [asdict(o) for o in outcomes], "problem": problem}))
+        kill_descendants()          # no graceful shutdown: the kernel's namespace ends with its launcher
+    _write_result(job, outcomes, problem)
 
 
 def _outcome_of(index: int, cell, reply: dict) -> CellOutcome:
@@ -438,3 +490,4 @@ if __name__ == "__main__":
     if not _become_subreaper(int(sys.argv[2])):
         _grader_died()
     _worker(JOB)
+    os._exit(0)     # everything is written; skip the interpreter's slow shutdown (ZeroMQ, asyncio)
