@@ -116,16 +116,15 @@ def kernel_uid():
 UNISOLATED_NOTE = "graded WITHOUT isolation (--unisolated): the notebook could read and reach what the grader's user can"
 
 
-def _kernelspec(job: Path, box: isolation.Sandbox, limits: Limits, isolated: bool) -> Path:
-    """The sandbox kernelspec of ``job``, and beside it the sandbox the kernel launcher builds."""
+def _kernelspec(job: Path, box: isolation.Sandbox, limits: Limits, isolated: bool) -> None:
+    """The sandbox kernelspec of ``job`` (in ``JOB/kernels``), and beside it the sandbox the
+    kernel launcher builds."""
     config = job / "sandbox.json"
     config.write_text(json.dumps({"sandbox": asdict(box), "memory_mb": limits.memory_mb, "isolated": isolated}))
-    share = job / "share" / "jupyter" / "kernels" / KERNEL_NAME
-    share.mkdir(parents=True)
+    spec = job / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "autograder.kernel_launcher", "--config", str(config), "-f", "{connection_file}"]
-    (share / "kernel.json").write_text(json.dumps(
-        {"argv": argv, "display_name": "Course sandbox", "language": "python"}))
-    return job / "share" / "jupyter"
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Course sandbox", "language": "python"}))
 
 
 def kernel_environment(workdir: Path) -> dict[str, str]:
@@ -245,9 +244,8 @@ def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str,
         with os.fdopen(fd, "w") as handle:
             json.dump(nb, handle)
         (job / "limits.json").write_text(json.dumps(asdict(limits)))
-        jupyter_path = _kernelspec(job, box, limits, isolated)
+        _kernelspec(job, box, limits, isolated)
         env = kernel_environment(workdir)
-        env["JUPYTER_PATH"] = str(jupyter_path)
         env["IPYTHONDIR"] = str(job / "ipython")      # the worker's own, not the kernel's
         env["JUPYTER_RUNTIME_DIR"] = str(job / "runtime")
         worker = subprocess.Popen(
@@ -333,14 +331,16 @@ def _start_kernel(job: Path):
     """Start the notebook's kernel (through the kernel launcher of the job's kernelspec) and
     return its manager. The worker does this first, so that the kernel's start (a fresh
     interpreter importing IPython) overlaps the worker's own imports of nbformat and nbclient."""
+    from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
     from traitlets.config import Config
 
     workdir = job / "work"
+    # Only the job's kernelspec is looked up (the default search path would import IPython here).
     # The kernel has no network: it talks to the worker over Unix sockets (files in JOB/runtime).
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME, config=Config(
-        {"KernelManager": {"transport": "ipc", "ip": str(job / "runtime" / "kernel")}}))
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(job / "kernels")]),
+                            config=Config({"KernelManager": {"transport": "ipc", "ip": str(job / "runtime" / "kernel")}}))
     run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.hist_file=:memory:"],
                               env=kernel_environment(workdir), cwd=str(workdir))
     return km
