@@ -1,20 +1,24 @@
 """Run a notebook in its own process, isolated, with time, memory and output limits.
 
-The grading process calls :func:`run_notebook`. It writes the notebook into a private job
-folder, builds the student-facing copy of the course package there, and starts a *worker*
+The grading process calls :func:`run_notebook`, or :func:`kernel` and then ``run`` when it has
+work to do before the notebook is ready. :func:`kernel` makes a private job folder, builds the
+student-facing copy of the course package there, and starts a *worker*
 (``python -m autograder.sandbox JOB``) in a new process session. The worker starts a kernel
-through ``autograder.kernel_launcher``, which isolates it (``autograder.isolation``: its own
-user, mount, PID and network namespaces; it sees only the interpreter, the installed packages,
-the course copy, its working folder and a private ``/tmp``; a user id of its own when grading
-runs as root). The worker talks to it over Unix sockets in the job folder, runs the cells one
-by one with a per-cell and a per-notebook time limit, caps what each cell may print, and
-writes one outcome per cell to ``JOB/result.json``. When the kernel ends, its PID namespace
-ends, and with it every process the submission started, detached or not. The worker ends
-(killing the kernel) when the grading process dies, so a grader killed with ``kill -9`` leaves
-no kernel behind. A cell over its time limit is interrupted and the next cell runs. A kernel
-that dies (a segfault, ``os._exit``, too much memory) is started again, the set-up cells and the
-student's answers before that point are run again (not the cell that killed it), and the
-notebook goes on: a crash costs only the cell that caused it. The grading process only ever reads that JSON file and, if asked, named files from the working
+at once, through ``autograder.kernel_launcher``, which isolates it (``autograder.isolation``:
+its own user, mount, PID and network namespaces; it sees only the interpreter, the installed
+packages, the course copy, its working folder and a private ``/tmp``; a user id of its own
+when grading runs as root); then it reads the notebook from its stdin, which ``run`` sends
+when the grader has assembled it (the kernel's start overlaps that work). The worker talks
+to the kernel over Unix sockets in the job folder, runs the cells one by one with a per-cell
+and a per-notebook time limit, caps what each cell may print, kills the kernel, and writes
+one outcome per cell to ``JOB/result.json``. When the kernel's launcher ends, its PID
+namespace ends, and with it every process the submission started, detached or not. The
+worker ends (killing the kernel) when the grading process dies, so a grader killed with
+``kill -9`` leaves no kernel behind. A cell over its time limit is interrupted and the next
+cell runs. A kernel that dies (a segfault, ``os._exit``, too much memory) is started again,
+the set-up cells and the student's answers before that point are run again (not the cell
+that killed it), and the notebook goes on: a crash costs only the cell that caused it. The
+grading process only ever reads that JSON file and, if asked, named files from the working
 folder (never following links): nothing the submission does can reach its memory.
 
 Where the system forbids namespaces, :func:`run_notebook` refuses to run a notebook unless
@@ -185,15 +189,36 @@ def run_notebook(nb: "nbformat.NotebookNode", limits: Limits = Limits(), hide: t
     ``collect``: names of files the notebook writes into its working folder (the grader's probe
     outputs) to hand back in :attr:`RunResult.files`; read with :func:`read_untrusted_file`.
     """
+    with kernel(limits, hide) as sandboxed:
+        return sandboxed.run(nb, collect)
+
+
+@contextlib.contextmanager
+def kernel(limits: Limits = Limits(), hide: tuple[str, ...] = ()):
+    """A sandboxed kernel started now, for one notebook handed over later with ``run``: the
+    kernel's start (most of a short notebook's fixed cost) overlaps whatever the grader does
+    meanwhile (assembling the notebook, drawing its probes). On leaving, whatever still runs is
+    killed and the job folder removed. See :func:`run_notebook` for ``hide``."""
     reason = isolation.unavailable()
     if reason and not limits.allow_unisolated:
-        return RunResult(problem=f"the grader refused to run the notebook: it cannot be isolated here ({reason}); "
-                                 "an instructor may pass --unisolated to grade without isolation")
+        yield Refused(f"the grader refused to run the notebook: it cannot be isolated here ({reason}); "
+                      "an instructor may pass --unisolated to grade without isolation")
+        return
     with kernel_uid() as uid:
-        result = _run_notebook(nb, limits, tuple(str(p) for p in hide), collect, uid, isolated=not reason)
-    if reason:
-        result.notes.append(UNISOLATED_NOTE)
-    return result
+        sandboxed = Sandboxed(limits, tuple(str(p) for p in hide), uid, isolated=not reason)
+        try:
+            yield sandboxed
+        finally:
+            sandboxed.close()
+
+
+@dataclass
+class Refused:
+    """Where the kernel may not start: every notebook gets this problem."""
+    problem: str
+
+    def run(self, nb, collect: tuple[str, ...] = ()) -> RunResult:
+        return RunResult(problem=self.problem)
 
 
 def _job_folders(job: Path, uid: int | None, hide: tuple[str, ...]) -> isolation.Sandbox:
@@ -231,45 +256,63 @@ def _ended(process: subprocess.Popen, timeout: float) -> bool:
     return True
 
 
-def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str, ...], uid: int | None,
-                  isolated: bool) -> RunResult:
-    job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
-    started = time.monotonic()
-    try:
-        box = _job_folders(job, uid, hide)
-        workdir = Path(box.home)
-        # Written as the JSON it is: the grader built it from validated parts, and the worker
-        # reads it without validating it again.
-        fd = os.open(job / "notebook.ipynb", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)   # it holds the hidden tests
-        with os.fdopen(fd, "w") as handle:
-            json.dump(nb, handle)
-        (job / "limits.json").write_text(json.dumps(asdict(limits)))
-        _kernelspec(job, box, limits, isolated)
-        env = kernel_environment(workdir)
-        env["IPYTHONDIR"] = str(job / "ipython")      # the worker's own, not the kernel's
-        env["JUPYTER_RUNTIME_DIR"] = str(job / "runtime")
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox", str(job), str(os.getpid())],
-            env=env, cwd=job, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(job / "worker.log", "wb"), start_new_session=True,
-        )
-        if not _ended(worker, limits.notebook_timeout + 120):
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-            return RunResult(problem="the grader stopped the notebook: it exceeded the time limit",
-                             seconds=time.monotonic() - started)
+class Sandboxed:
+    """One notebook's job folder, worker and kernel: started at once, the notebook comes later."""
+
+    def __init__(self, limits: Limits, hide: tuple[str, ...], uid: int | None, isolated: bool):
+        self.limits, self.isolated = limits, isolated
+        self.job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
+        self.started = time.monotonic()
+        self.worker: subprocess.Popen | None = None
+        box = _job_folders(self.job, uid, hide)
+        self.workdir = Path(box.home)
+        (self.job / "limits.json").write_text(json.dumps(asdict(limits)))
+        _kernelspec(self.job, box, limits, isolated)
+        env = kernel_environment(self.workdir)
+        env["IPYTHONDIR"] = str(self.job / "ipython")      # the worker's own, not the kernel's
+        env["JUPYTER_RUNTIME_DIR"] = str(self.job / "runtime")
+        with open(self.job / "worker.log", "wb") as log:
+            # The notebook (hidden tests included) goes to the worker through its stdin, never a file.
+            self.worker = subprocess.Popen(
+                [sys.executable, "-m", "autograder.sandbox", str(self.job), str(os.getpid())],
+                env=env, cwd=self.job, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
+                start_new_session=True)
+
+    def run(self, nb, collect: tuple[str, ...] = ()) -> RunResult:
+        """Run ``nb`` in the kernel; see :func:`run_notebook` for ``collect``."""
         try:
-            data = json.loads((job / "result.json").read_text())
+            with self.worker.stdin as pipe:
+                pipe.write(json.dumps(nb).encode())   # the worker reads it whole before it runs a cell
+        except OSError:                              # the worker is gone: its log says why
+            pass
+        if not _ended(self.worker, self.limits.notebook_timeout + 120):
+            self._stop()
+            return RunResult(problem="the grader stopped the notebook: it exceeded the time limit",
+                             seconds=time.monotonic() - self.started)
+        seconds = time.monotonic() - self.started
+        try:
+            data = json.loads((self.job / "result.json").read_text())
         except (OSError, json.JSONDecodeError):
-            log = (job / "worker.log").read_text(errors="replace")[-2000:] if (job / "worker.log").is_file() else ""
-            return RunResult(problem=f"the grading worker failed ({log.strip().splitlines()[-1] if log.strip() else 'no log'})",
-                             seconds=time.monotonic() - started)
+            log = (self.job / "worker.log").read_text(errors="replace")[-2000:].strip()
+            return RunResult(problem=f"the grading worker failed ({log.splitlines()[-1] if log else 'no log'})",
+                             seconds=seconds)
         files = {name: content for name in collect
-                 if (content := read_untrusted_file(workdir, name)) is not None}
-        return RunResult(outcomes=[CellOutcome(**o) for o in data["outcomes"]], problem=data["problem"],
-                         seconds=time.monotonic() - started, files=files)
-    finally:
-        shutil.rmtree(job, ignore_errors=True)
+                 if (content := read_untrusted_file(self.workdir, name)) is not None}
+        result = RunResult(outcomes=[CellOutcome(**o) for o in data["outcomes"]], problem=data["problem"],
+                           seconds=seconds, files=files)
+        if not self.isolated:
+            result.notes.append(UNISOLATED_NOTE)
+        return result
+
+    def _stop(self) -> None:
+        """Kill the worker's session (its kernel ends with it) and reap it."""
+        if self.worker is not None and self.worker.poll() is None:
+            os.killpg(self.worker.pid, signal.SIGKILL)
+            self.worker.wait()
+
+    def close(self) -> None:
+        self._stop()
+        shutil.rmtree(self.job, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -351,23 +394,26 @@ def _write_result(job: Path, outcomes: list[CellOutcome], problem: str) -> None:
 
 
 def _worker(job: Path) -> None:
+    """Start the kernel, then read the notebook from stdin (the grader sends it once it is
+    assembled) and run it; write ``JOB/result.json``."""
     limits = Limits(**json.loads((job / "limits.json").read_text()))
-    data = json.loads((job / "notebook.ipynb").read_text())
-    outcomes = [CellOutcome(index=i, status="not_run") for i in range(len(data["cells"]))]
     try:
-        km = _start_kernel(job)
+        km, problem = _start_kernel(job), ""
     except Exception as err:  # noqa: BLE001 - report, never hang
-        kill_descendants()
-        _write_result(job, outcomes, f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}")
-        return
+        km, problem = None, f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}"
 
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbclient.util import run_sync
 
-    nb = nbformat.from_dict(data)
-    problem = ""
+    # Built by the grader from validated parts: read without validating it again.
+    nb = nbformat.from_dict(json.loads(sys.stdin.buffer.read()))
+    outcomes = [CellOutcome(index=i, status="not_run") for i in range(len(nb.cells))]
+    if km is None:
+        kill_descendants()
+        _write_result(job, outcomes, problem)
+        return
     replies: dict[int, dict] = {}
 
     class Client(NotebookClient):

@@ -14,9 +14,15 @@ For each assignment two things run side by side, in interleaved rounds:
 ``graded`` a correct submission (the released notebook with the solutions typed in)
            through ``autograder.grading.grade_notebook``: read, rebuild from the source,
            sandboxed worker and kernel with limits, isolated in namespaces of its own
-           (allowlist file system, student-facing package copy, no network), scoring.
+           (allowlist file system, student-facing package copy, no network), probes (their
+           inputs drawn and the instructor's expected results computed anew in every round,
+           as for a new submission), scoring.
 
-The overhead is the ratio of the medians (target: under 2x). The grader's sandbox run time
+Both are timed from the call to its end in this process, kernel start and end included. The
+plain run's nbclient is imported here once; the grader's worker is a fresh process that
+imports its own in every round (counted). The overhead is the ratio of the medians (target:
+under 2x for every assignment). On a machine shared with other work, the load average at the
+start of each round is recorded too. The grader's sandbox run time
 (``NotebookResult.seconds``) is recorded too, so the fixed cost of the sandbox start shows.
 Last, the cost of isolation alone: a one-cell notebook through ``run_notebook`` isolated
 (namespaces, allowlist file system) and unisolated, in interleaved rounds.
