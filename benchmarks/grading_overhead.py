@@ -123,7 +123,8 @@ def markdown(data: dict) -> str:
              f"Kernel isolation: {data['isolation']}.", "",
              f"Repeats: {data['repeats']} interleaved rounds, medians of wall-clock seconds.", "",
              "Load average (1 min) at the start of each round: median {median}, from {min} to {max} "
-             "(the machine has {cores} cores).".format(cores=data["machine"]["cores"], **data["load_1min_during_run"]), "",
+             "(the machine has {cores} cores); the benchmark ran at niceness {nice} (its children too).".format(
+                 cores=data["machine"]["cores"], nice=data["niceness"], **data["load_1min_during_run"]), "",
              "| assignment | plain nbclient s | grade_notebook s | of which sandbox run s | overhead (x plain) | score |",
              "|---|---:|---:|---:|---:|---|"]
     for r in data["rows"]:
@@ -178,7 +179,7 @@ def main(argv=None) -> int:
                          else f"none ({isolation.unavailable()})", "median_overhead": round(median(overheads), 3),
             "max_overhead": round(max(overheads), 3), "isolation_cost": cost,
             "load_1min_during_run": {"min": round(min(loads), 2), "median": round(median(loads), 2),
-                                     "max": round(max(loads), 2)}}
+                                     "max": round(max(loads), 2)}, "niceness": os.nice(0)}
     print("wrote", *write_results("grading_overhead", data, markdown(data), args.out))
     return 0
 
