@@ -264,10 +264,17 @@ class Sandboxed:
         self.job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
         self.started = time.monotonic()
         self.worker: subprocess.Popen | None = None
+        try:
+            self._start(uid, hide)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, uid: int | None, hide: tuple[str, ...]) -> None:
         box = _job_folders(self.job, uid, hide)
         self.workdir = Path(box.home)
-        (self.job / "limits.json").write_text(json.dumps(asdict(limits)))
-        _kernelspec(self.job, box, limits, isolated)
+        (self.job / "limits.json").write_text(json.dumps(asdict(self.limits)))
+        _kernelspec(self.job, box, self.limits, self.isolated)
         env = kernel_environment(self.workdir)
         env["IPYTHONDIR"] = str(self.job / "ipython")      # the worker's own, not the kernel's
         env["JUPYTER_RUNTIME_DIR"] = str(self.job / "runtime")
@@ -280,6 +287,12 @@ class Sandboxed:
 
     def run(self, nb, collect: tuple[str, ...] = ()) -> RunResult:
         """Run ``nb`` in the kernel; see :func:`run_notebook` for ``collect``."""
+        result = self._run(nb, collect)
+        if not self.isolated:
+            result.notes.append(UNISOLATED_NOTE)
+        return result
+
+    def _run(self, nb, collect: tuple[str, ...]) -> RunResult:
         try:
             with self.worker.stdin as pipe:
                 pipe.write(json.dumps(nb).encode())   # the worker reads it whole before it runs a cell
@@ -298,11 +311,8 @@ class Sandboxed:
                              seconds=seconds)
         files = {name: content for name in collect
                  if (content := read_untrusted_file(self.workdir, name)) is not None}
-        result = RunResult(outcomes=[CellOutcome(**o) for o in data["outcomes"]], problem=data["problem"],
-                           seconds=seconds, files=files)
-        if not self.isolated:
-            result.notes.append(UNISOLATED_NOTE)
-        return result
+        return RunResult(outcomes=[CellOutcome(**o) for o in data["outcomes"]], problem=data["problem"],
+                         seconds=seconds, files=files)
 
     def _stop(self) -> None:
         """Kill the worker's session (its kernel ends with it) and reap it."""
