@@ -63,6 +63,8 @@ def main() -> None:
     parser.add_argument("--config", required=True)
     args, kernel_args = parser.parse_known_args()
     die_with_parent()                                 # the worker is gone: so is the sandbox
+    if str(os.getppid()) != os.environ.get("JPY_PARENT_PID", str(os.getppid())):
+        sys.exit("the sandbox worker ended before its kernel started")   # too late for the signal
     with open(args.config) as handle:
         config = json.load(handle)
     box = Sandbox(**config["sandbox"])

@@ -315,8 +315,12 @@ class Sandboxed:
                          seconds=seconds, files=files)
 
     def _stop(self) -> None:
-        """Kill the worker's session (its kernel ends with it) and reap it."""
-        if self.worker is not None and self.worker.poll() is None:
+        """End the worker: asked with SIGTERM, it kills everything below it (a kernel it may be
+        starting at this moment included); one that does not end soon is killed with its session."""
+        if self.worker is None or self.worker.poll() is not None:
+            return
+        self.worker.terminate()
+        if not _ended(self.worker, 5):
             os.killpg(self.worker.pid, signal.SIGKILL)
             self.worker.wait()
 
