@@ -35,6 +35,7 @@ HIDDEN = {
 GRADIENT = array_check("cross_entropy_grad(logits, targets, temperature)", cross_entropy_grad_mistakes,
                        hint="dL/dz = (softmax(z / tau) - onehot(y)) / (N tau).")
 EMBEDDING = tuple_check(("loss", "dE", "dW_hy", "db_y"), mistakes=embedding_loss_mistakes)
+EXPERIMENT = ("imports", "names_experiment")    # the given harness: the grader's copy runs, with the student's functions
 MASKED = "the mean over the real steps of -sum_v y_v log_softmax(z)_v: (nll * mask).sum() / mask.sum()."
 
 
@@ -172,7 +173,10 @@ def probes(rng):
         "test_sequence_nll_torch_visible": sequence(size(2, 5), size(2, 4), size(3, 6))[:1],
         "test_sequence_nll_torch_hidden": sequence(size(3, 7), 1, size(3, 8)) + sequence(size(3, 7), size(2, 5),
                                                                                          size(3, 8), 30.0),
-        "test_training_step_hidden": [Call("names_experiment", (size(1, 2**20), 80), _experiment, "census names")],
+        "test_training_step_hidden": [Call("names_experiment", (size(1, 2**20), 80), _experiment, "census names",
+                                           given=EXPERIMENT)],
+        "test_training_step_visible": [Call("names_experiment", (0, 80), _experiment, "the notebook's own run",
+                                            given=EXPERIMENT)],
         "test_temperature_softmax_visible": [softmax((size(2, 6),), rng.uniform(0.5, 2.0)),
                                              softmax((size(2, 4),), 1.0, scale=1.0, shift=1000.0)],
         "test_temperature_softmax_hidden": [softmax((size(2, 6), size(2, 9)), rng.uniform(0.2, 0.5), check=SOFTMAX),
