@@ -70,7 +70,10 @@ class Call:
     (see :mod:`.runtime`); ``after`` lists arguments whose state after the call is returned too
     (the result is then ``(value, *states)``); ``generator`` lists arguments handed over as a
     one-pass generator; ``on_error`` is the grader's explanation added when the call stops with an
-    exception.
+    exception. ``component`` marks the call of a component that the probe's other calls (a composed
+    function) run, on their inputs: its failure alone fails nothing (a composed function written
+    without it may be right), but when another call fails too, the feedback says that the student's
+    component is wrong instead of guessing a cause for the composed function.
     """
     function: str
     args: tuple
@@ -80,6 +83,7 @@ class Call:
     after: tuple = ()
     generator: tuple = ()
     on_error: str = ""
+    component: bool = False
 
     def wire(self) -> dict:
         return {"function": self.function, "args": [encode_args(a) for a in self.args], "driver": self.driver,
@@ -117,20 +121,23 @@ class Probe:
             return f"the grader's own check of your function could not be read: {err}"
         if not isinstance(results, list) or len(results) > len(self.calls):
             return "the grader's own check of your function wrote a malformed result"
-        first = ""          # the first failure; a later call's failure that names its cause is preferred
+        first = named = wrong_component = ""   # a failure that names its cause is preferred to the first one
         for index, call in enumerate(self.calls):
             got = results[index] if index < len(results) else None
             try:
                 reason = self._judge(call, got, self.expected[index])
             except RecursionError:
                 reason = "its result is nested too deeply"
-            if reason:
+            if reason and call.component:
+                wrong_component = wrong_component or _component_text(call, reason)
+            elif reason:
                 case = f" (case {call.label})" if call.label else ""
                 text = f"the grader called {call.what}{case} on its own inputs: {reason}"
-                if isinstance(reason, Named):
-                    return text
+                named = named or (text if isinstance(reason, Named) else "")
                 first = first or text
-        return first
+        if first and wrong_component:
+            return wrong_component
+        return named or first
 
     @staticmethod
     def _judge(call: Call, got, want: dict) -> str:
@@ -173,6 +180,12 @@ class Probe:
 
 class Named(str):
     """A probe's failure message that names the classic mistake behind it."""
+
+
+def _component_text(call: Call, reason: str) -> str:
+    case = f" (case {call.label})" if call.label else ""
+    return (f"this test runs your {call.function}, and on the grader's inputs{case} your {call.function} is wrong: "
+            f"{reason} Fix {call.function} first (its own test says more).")
 
 
 def _describe(arg) -> str:
