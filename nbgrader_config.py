@@ -28,3 +28,5 @@ c.ClearSolutions.enforce_metadata = True
 # Released notebooks carry no outputs and are not executed on release.
 c.ClearOutput.enabled = True
 c.GenerateAssignment.force = True
+# The feedback page's MathJax is the course's own, inside the page (autograder/lab/feedback.py).
+c.HTMLExporter.filters = {"rnncourse_offline_mathjax": "autograder.lab.feedback.offline_mathjax"}

@@ -27,7 +27,7 @@ from . import paths
 from .assemble import assemble
 from .notebook_io import (BadSubmission, first_line_docstring, grade_id, is_manual, is_solution, is_test, nbgrader_meta,
                           read_submission)
-from .probes import Probe, hidden_tests, probes_for
+from .probes import Probe, cuda_line, hidden_tests, probes_for
 from .probes.secret import SecretMissing, assignment_version, probe_seed
 from .release import release_notebook
 from .messages import course_code_message
@@ -76,6 +76,7 @@ class NotebookResult:
     seconds: float = 0.0
     graded_because: str = ""  # why this run graded it (a class run): new, changed, a new version, --force
     manual: list[ManualResult] = field(default_factory=list)   # the cells graded by hand
+    devices: str = ""        # where the torch tasks ran: with or without CUDA (autograder.probes.cuda_line)
 
     @property
     def manual_max(self) -> float:
@@ -282,6 +283,7 @@ def _grade(result: NotebookResult, source: Source, submission, limits: Limits, h
     run = run_notebook(notebook, limits, hide=hide, collect=tuple(p.filename for p in probes.values()))
     result.seconds = round(run.seconds, 2)
     prepared.ready()                             # the expected results, computed while the kernel ran
+    result.devices = cuda_line(probes, run.files)
     outcomes = {o.index: o for o in run.outcomes}
     missing = CellOutcome(index=-1, status="not_run")
     for test in result.tests:

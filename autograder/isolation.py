@@ -31,6 +31,7 @@ The file system the kernel sees (a tmpfs root, read-only once built)
     ``work``, ``runtime``: the job's working folder and its kernel sockets, writable
     ``/tmp`` and ``/dev/shm``: empty, private, size-limited; ``/dev``: null, zero, random...
     ``/proc``: this namespace's processes; ``/sys/devices/system/cpu``: the CPU list, read-only
+    on a machine with an NVIDIA GPU, what CUDA opens (:func:`autograder.gpu.sandbox_paths`), read-only
 Host paths keep their absolute names, so no path needs translating. The old root is detached
 after ``pivot_root``, so no chroot trick reaches it. The repository is not mounted: the
 editable install's finder points at a folder that does not exist here.
@@ -49,6 +50,8 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from . import gpu
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -261,6 +264,8 @@ def build_root(box: Sandbox, uid: int, gid: int) -> None:
             _bind(root, path, readonly=True)
     _write_etc(root, uid, gid, box.home)
     _make_dev(root)
+    for path in gpu.sandbox_paths():                  # none without a GPU
+        _bind(root, path, readonly=True)
     for path in sorted(box.readable):
         _bind(root, path, readonly=True)
     for path in sorted(box.writable):

@@ -44,6 +44,8 @@ def format_student_report(result: NotebookResult) -> str:
         lines.append(f"  NOT GRADED: {result.error}")
     for flag in result.flags:
         lines.append(f"  note: {flag}")
+    if result.devices:
+        lines.append(f"  {result.devices}")
     for error in result.answer_errors:
         lines.append(f"  your code: {error}")
     for test in result.tests:
@@ -177,6 +179,7 @@ tr.pass td:last-child {{ color: #1a7f37; }} tr.fail td:last-child {{ color: #b32
 </table>
 {f"<h2>Written answers</h2><table><tr><th>cell</th><th>question</th><th>points</th><th></th></tr>{written}</table>"
  if written else ""}
+{f"<p>{e(result.devices)}</p>" if result.devices else ""}
 <p>{e(PRECISION)}</p></body></html>
 """
 

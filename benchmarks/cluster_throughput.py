@@ -28,7 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, command, machine, machine_markdown, now, write_results  # noqa: E402
 from grading_throughput import A, make_class  # noqa: E402
 
-STUDENTS, ASSIGNMENTS = 5000, 13            # the course the projection is for
+from autograder import paths  # noqa: E402
+
+STUDENTS = 5000                             # the class the projection is for, on every assignment of the course
 
 
 def grade_with_tasks(work: Path, tasks: int) -> tuple[float, dict[str, float]]:
@@ -102,9 +104,10 @@ def main() -> None:
     first = data["runs"][0]
     per_notebook = first["seconds"] * first["tasks"] / args.students       # task-seconds per notebook
     best = max(data["runs"], key=lambda r: r["notebooks_per_minute"])
-    total = STUDENTS * ASSIGNMENTS
+    assignments = len(paths.assignments())
+    total = STUDENTS * assignments
     data["projection"] = {
-        "notebooks": total, "task_seconds_per_notebook": round(per_notebook, 2),
+        "students": STUDENTS, "assignments": assignments, "notebooks": total, "task_seconds_per_notebook": round(per_notebook, 2),
         "task_hours": round(total * per_notebook / 3600, 1),
         "hours_on_this_machine": round(total / best["notebooks_per_minute"] / 60, 1),
         "hours_on_32_nodes_of_2_tasks": round(total * per_notebook / 3600 / 64, 1)}
@@ -121,7 +124,7 @@ def main() -> None:
               for r in data["runs"]]
     lines += ["", f"Cost of one notebook: {p['task_seconds_per_notebook']} task-seconds ({first['tasks']} task, "
               "process start-up amortised over the class).", "",
-              f"Projection for {STUDENTS:,} students x {ASSIGNMENTS} assignments = {total:,} notebooks, at that "
+              f"Projection for {STUDENTS:,} students x {assignments} assignments = {total:,} notebooks, at that "
               f"cost: {p['task_hours']:,} task-hours; {p['hours_on_this_machine']:,} h on this machine at its best "
               f"rate above; {p['hours_on_32_nodes_of_2_tasks']:,} h as a job array of 64 tasks (32 such machines)."]
     if mix:

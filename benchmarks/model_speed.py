@@ -9,10 +9,10 @@ Usage (the committed results came from the first line)::
 
 Contenders: the ``torch.nn`` module, the teaching scratch module, the fast LSTM (input projection
 hoisted, autograd backward), the fused LSTM/GRU (:mod:`rnncourse.nn.fused`: hand-written
-backward, weight gradients as GEMMs after the loop) with its time loop in C++ ("scratch fused",
-where the native loop compiles; the results record which loop ran) and in Python ("scratch
-fused, Python loop"), the NumPy reference, and "matmuls only",
-the matrix products alone. Targets: the fused LSTM and GRU at or below 1.0x ``nn.LSTM`` and
+backward, weight gradients as GEMMs after the loop, float32 products on oneDNN where they are
+large enough) with its time loop in C++ ("scratch fused", where the native loop compiles; the
+results record which loop ran) and in Python ("scratch fused, Python loop"), the NumPy
+reference, and "matmuls only", the matrix products alone through ``torch.mm``. Targets: the fused LSTM and GRU at or below 1.0x ``nn.LSTM`` and
 ``nn.GRU`` at the default and large sizes on one CPU thread.
 
 For every size (T, B, D, H) and model it times one forward and backward pass (loss = sum of the

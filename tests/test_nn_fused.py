@@ -14,7 +14,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnncourse.nn import LSTM, native
+from rnncourse.nn import LSTM, fused_gemm, native
 from rnncourse.nn.fused import FusedGRU, FusedLSTM, GRUFunction, LSTMFunction, native_available, native_status, use_native
 from test_nn_lstm_gru import assert_same, make_pair, random_state, run
 
@@ -144,6 +144,49 @@ def test_saturated_gates_in_both_dtypes(kind, dtype, tol, loop):
     for a, b in zip(*results, strict=True):
         assert a.isfinite().all()
         torch.testing.assert_close(a, b, **tol)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+@pytest.mark.parametrize("onednn", [True, False])
+def test_float32_with_and_without_onednn(kind, onednn, loop, monkeypatch):
+    """In float32 the products run on oneDNN where it is present and they are large enough (here
+    any size), else on torch.mm (here chosen by torch.backends.mkldnn): either way outputs and
+    every gradient stay within float32 rounding of nn.LSTM / nn.GRU computed in float64."""
+    if onednn and not fused_gemm.ONEDNN:
+        pytest.skip("this PyTorch has no oneDNN")
+    torch.manual_seed(5)
+    reference = KINDS[kind][0](5, 7, num_layers=2, bidirectional=True).double()
+    fused = KINDS[kind][1](5, 7, num_layers=2, bidirectional=True)
+    fused.load_state_dict(reference.state_dict())
+    X = torch.randn(9, 4, 5, dtype=torch.float64, requires_grad=True)
+    monkeypatch.setattr(fused_gemm, "MIN_WORK", 0)
+    monkeypatch.setattr(torch.backends.mkldnn, "enabled", onednn)
+    assert fused_gemm.onednn_serves(X.float(), 1) == onednn
+    out = fused(X.float())[0]
+    result = (out, *torch.autograd.grad(out.square().sum(), [X, *fused.parameters()]))
+    monkeypatch.undo()
+    out = reference(X)[0]
+    expected = (out, *torch.autograd.grad(out.square().sum(), [X, *reference.parameters()]))
+    for a, b in zip(result, expected, strict=True):
+        torch.testing.assert_close(a.double(), b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_weight_gradients_split_one_product_by_columns(dtype, monkeypatch):
+    """``weight_gradients`` gives dY^T Z_k for every given Z_k (None where none is given) and the
+    bias gradient, in float32 through oneDNN where present; ``linear`` gives x W^T + b."""
+    monkeypatch.setattr(fused_gemm, "MIN_WORK", 0)
+    g = torch.Generator().manual_seed(2)
+    dY, Z1, Z2 = (torch.randn(40, n, generator=g, dtype=dtype) for n in (6, 3, 5))
+    (dW1, none, dW2), db = fused_gemm.weight_gradients(dY, [Z1, None, Z2], bias=True)
+    assert none is None
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == torch.float32 else {}
+    torch.testing.assert_close(dW1, dY.T @ Z1, **tol)
+    torch.testing.assert_close(dW2, dY.T @ Z2, **tol)
+    torch.testing.assert_close(db, dY.sum(0), **tol)
+    assert fused_gemm.weight_gradients(dY, [None], bias=False) == ([None], None)
+    W_T, b = torch.randn(6, 4, generator=g, dtype=dtype), torch.randn(4, generator=g, dtype=dtype)
+    torch.testing.assert_close(fused_gemm.linear(dY, W_T.T, b), dY @ W_T + b, **tol)  # W as a transposed view
 
 
 @pytest.mark.skipif(not HAS_TOOLCHAIN, reason="no C++ compiler or ninja on the PATH")

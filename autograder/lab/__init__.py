@@ -8,13 +8,14 @@ student (``course.py lab``): JupyterLab over the student's workspace, with nbgra
 instructor (``course.py lab --instructor``): JupyterLab over the course repository with
     formgrader on the course's gradebook (``nbgrader_config.py``) and Create Assignment;
     formgrader's grading page typesets TeX with the course's own MathJax 3
-    (:mod:`autograder.lab.formgrade`).
+    (:mod:`autograder.lab.formgrade`), and so does nbgrader's feedback page, inside the page
+    (:mod:`autograder.lab.feedback`).
 
 Neither lab asks to go online: no news feed, no update check, no extension manager. The settings
 are Jupyter configuration folders beside this file (``student/``, ``instructor/``), put in front of
 the installed ones through ``JUPYTER_CONFIG_PATH``. Jupyter data is found through ``JUPYTER_PATH``:
 the student's lab extension (this folder's ``labextensions/``) and the instructor's template for
-formgrader's MathJax (``instructor/nbconvert/``). The kernel the notebooks ask for, ``python3``,
+formgrader's and the feedback page's MathJax (``instructor/nbconvert/``). The kernel the notebooks ask for, ``python3``,
 is the course environment's Python, and the lab shows it by the course's name.
 """
 from __future__ import annotations

@@ -118,7 +118,7 @@ def probes(rng):
                                           Call("rnn_step_backward", step(size(2, 6), size(), size(2, 6)), _step)],
         "test_step_contributions_visible": [("step_contributions", sequence(size(2, 6), size(), size(), size()))],
         "test_step_contributions_hidden": [Call("step_contributions", sequence(1, 1, 1, 1), _terms, "T=1, B=1, D=1, H=1"),
-                                           Call("step_contributions", sequence(size(2, 8), size(), size(), size()), _terms)],
+                                           Call("step_contributions", sequence(size(2, 8), size(), size(), size(2, 6)), _terms)],  # H >= 2: a transpose shows
         "test_rnn_backward_visible": [("rnn_backward", sequence(size(2, 6), size(), size(), size()))],
         "test_rnn_backward_hidden": [Call("rnn_backward", sequence(1, size(), 1, size()), _bptt, "T=1"),
                                      Call("rnn_backward", sequence(size(8, 14), size(), size(), size()), _bptt,

@@ -10,7 +10,7 @@ grader's process.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, fields, keys, same_array, same_int, tuple_check
+from autograder.probes.judge import Feedback, fields, keys, meta_check, same_array, same_int, tuple_check
 from autograder.probes.wire import Tensor
 from rnncourse.data.synthetic import order_task
 from rnncourse.grading.gated import gru_layer_mistakes, lstm_distance_mistakes, parameter_count_mistakes
@@ -129,16 +129,7 @@ def _gru_states(got, want, args):
                float64_reason="the inputs are float64 tensors and the result keeps their dtype")
 
 
-def _on_meta(got, want, args):
-    is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
-    if is_tensor is not True:
-        raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
-    if on_meta is not True:
-        raise Feedback("On inputs on the meta device the result is on another device. " + FIXED)
-    if float32 is not True:
-        raise Feedback("On float32 inputs the result is not float32. " + FIXED)
-    if list(shape) != list(want[1]):
-        raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (T, B, H).")
+_on_meta = meta_check("(T, B, H)", FIXED)
 
 
 def probes(rng):

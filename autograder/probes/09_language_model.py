@@ -40,6 +40,7 @@ HIDDEN = {
 GRADIENT = array_check("cross_entropy_grad(logits, targets, temperature)", cross_entropy_grad_mistakes,
                        hint="dL/dz = (softmax(z / tau) - onehot(y)) / (N tau).")
 EMBEDDING = tuple_check(("loss", "dE", "dW_hy", "db_y"), mistakes=embedding_loss_mistakes)
+EXPERIMENT = ("imports", "names_experiment")    # the given harness: the grader's copy runs, with the student's functions
 MASKED = "the mean over the real steps of -sum_v y_v log_softmax(z)_v: (nll * mask).sum() / mask.sum()."
 
 
@@ -175,6 +176,11 @@ def probes(rng):
                 Call("sequence_nll_torch", args, meta_check("(a 0-d tensor)"), f"{label}, meta device float32",
                      driver="meta", on_error=META_ERROR)]
 
+    def experiment_components():
+        """The functions the experiment runs, on the grader's inputs, as components."""
+        return [replace(call, component=True) for call in
+                sequence(size(3, 7), size(2, 5), size(3, 8))[:1] + generation(0) + generation(1.0)]
+
     return {
         "test_cross_entropy_grad_visible": [gradient(size(2, 6), size(2, 6), rng.uniform(0.5, 2.0))],
         "test_cross_entropy_grad_hidden": [gradient(1, 2, 1.0), gradient(size(3, 8), size(3, 9), rng.uniform(0.2, 0.6)),
@@ -185,9 +191,10 @@ def probes(rng):
         "test_sequence_nll_torch_visible": sequence(size(2, 5), size(2, 4), size(3, 6))[:1],
         "test_sequence_nll_torch_hidden": sequence(size(3, 7), 1, size(3, 8)) + sequence(size(3, 7), size(2, 5),
                                                                                          size(3, 8), 30.0),
-        "test_training_step_hidden": ([replace(call, component=True) for call in
-                                       sequence(size(3, 7), size(2, 5), size(3, 8))[:1] + generation(0) + generation(1.0)]
-                                      + [Call("names_experiment", (size(1, 2**20), 80), _experiment, "census names")]),
+        "test_training_step_hidden": experiment_components() + [Call("names_experiment", (size(1, 2**20), 80),
+                                                                      _experiment, "census names", given=EXPERIMENT)],
+        "test_training_step_visible": experiment_components() + [Call("names_experiment", (0, 80), _experiment,
+                                                                       "the notebook's own run", given=EXPERIMENT)],
         "test_temperature_softmax_visible": [softmax((size(2, 6),), rng.uniform(0.5, 2.0)),
                                              softmax((size(2, 4),), 1.0, scale=1.0, shift=1000.0)],
         "test_temperature_softmax_hidden": [softmax((size(2, 6), size(2, 9)), rng.uniform(0.2, 0.5), check=SOFTMAX),

@@ -16,7 +16,7 @@ the property the experiment is about (the rollout beats seasonal naive one step 
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, array_check, dict_check, fields, same_array
+from autograder.probes.judge import Feedback, array_check, dict_check, fields, meta_check, same_array
 from autograder.probes.wire import Tensor
 from rnncourse.data.timeseries import load_co2_monthly
 from rnncourse.grading.forecasting import (linear_ar_mistakes, reference_linear_ar, rmse_mistakes, seasonal_naive_mistakes,
@@ -58,16 +58,7 @@ def _forecast_torch(got, want, args):
                float64_reason="the inputs are float64 tensors and the result keeps their dtype")
 
 
-def _on_meta(got, want, args):
-    is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
-    if is_tensor is not True:
-        raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
-    if on_meta is not True:
-        raise Feedback("On inputs on the meta device the result is on another device. " + FIXED)
-    if float32 is not True:
-        raise Feedback("On float32 inputs the result is not float32. " + FIXED)
-    if list(shape) != list(want[1]):
-        raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (N, K).")
+_on_meta = meta_check("(N, K)", FIXED)
 
 
 def _compared(got, want, args):

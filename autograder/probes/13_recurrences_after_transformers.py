@@ -18,7 +18,7 @@ is wrong there, their feedback says so instead of naming a slip of their own.
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, array_check, as_numbers, fields, keys, same_array, tuple_check
+from autograder.probes.judge import Feedback, array_check, as_numbers, keys, meta_check, same_array, tuple_check
 from autograder.probes.wire import Tensor
 from rnncourse.data.timeseries import load_co2_monthly
 from rnncourse.grading.min_gru import coefficient_mistakes, scan_mistakes, state_mistakes
@@ -48,16 +48,7 @@ def _torch_states(got, want, args):
                float64_reason="the inputs are float64 tensors and the result keeps their dtype")
 
 
-def _on_meta(got, want, args):
-    is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
-    if is_tensor is not True:
-        raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
-    if on_meta is not True:
-        raise Feedback("On inputs on the meta device the result is on another device. " + FIXED)
-    if float32 is not True:
-        raise Feedback("On float32 inputs the result is not float32. " + FIXED)
-    if list(shape) != list(want[1]):
-        raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (T, B, H).")
+_on_meta = meta_check("(T, B, H)", FIXED)
 
 
 def _long_errors(got, want, args):

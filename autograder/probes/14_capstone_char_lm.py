@@ -16,7 +16,7 @@ number the student reports is never trusted. The torch function also runs on the
 import numpy as np
 
 from autograder.probes import Call
-from autograder.probes.judge import Feedback, fields, keys, same_array, tuple_check
+from autograder.probes.judge import Feedback, fields, keys, meta_check, same_array, tuple_check
 from autograder.probes.wire import Rng, Tensor
 from rnncourse.grading import char_lm as lm
 
@@ -111,16 +111,7 @@ def _sampled(got, want, args):
                    "with cumsum(p)[k] > u; feed k back in and carry h.")
 
 
-def _on_meta(got, want, args):
-    is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
-    if is_tensor is not True:
-        raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
-    if on_meta is not True:
-        raise Feedback("On inputs on the meta device the result is on another device. " + FIXED)
-    if float32 is not True:
-        raise Feedback("On float32 inputs the result is not float32. " + FIXED)
-    if list(shape) != list(want[1]):
-        raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} (T, B, V).")
+_on_meta = meta_check("(T, B, V)", FIXED)
 
 
 def _torch_scores(got, want, args):

@@ -17,6 +17,11 @@ and does not trust the visible ones alone. For every test cell listed in
    generic comparison, or the call's own ``check``, which names classic mistakes with the
    generators of ``rnncourse.grading``.
 
+On a grading machine with an NVIDIA GPU (:mod:`autograder.gpu`) every call on the ``meta`` device
+gets a twin on ``cuda`` (:func:`with_cuda`): the kernel runs it there in float32, the reference
+runs it on the CPU in float64, and :func:`.judge.cuda_check` compares the two. A kernel that finds
+no CUDA device says so, and the submission is graded on CPU and meta (:func:`cuda_line`).
+
 A visible test keeps its points if it passed in the kernel AND its probes match. A hidden test
 (listed in the probe file's ``HIDDEN``) is decided by its probes alone: its cell's code is never
 run, and its feedback is the instructor's text only. A probe that does not run (a crash, a time
@@ -37,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -48,8 +53,9 @@ import numpy as np
 from rnncourse.grading.feedback import Feedback
 from rnncourse.grading.calls import SHAPE_ERROR_HELP
 
-from ..notebook_io import grade_id, is_test
-from .judge import same_values
+from .. import gpu
+from ..notebook_io import grade_id, is_solution, is_test
+from .judge import CUDA_ERROR, cuda_check, same_values
 from .runtime import PROBE_RUNTIME
 from .wire import BadData, decode, encode_args, parse
 
@@ -57,7 +63,7 @@ FOLDER = Path(__file__).parent
 KNOWN_ERRORS = {"NotImplementedError", "ValueError", "TypeError", "IndexError", "KeyError", "AttributeError",
                 "NameError", "ZeroDivisionError", "RuntimeError", "AssertionError", "RecursionError",
                 "MemoryError", "OverflowError", "FloatingPointError", "StopIteration", "UnboundLocalError", "Timeout",
-                "ShapeError"}
+                "ShapeError", "NoCuda"}
 
 
 @dataclass
@@ -70,10 +76,13 @@ class Call:
     (see :mod:`.runtime`); ``after`` lists arguments whose state after the call is returned too
     (the result is then ``(value, *states)``); ``generator`` lists arguments handed over as a
     one-pass generator; ``on_error`` is the grader's explanation added when the call stops with an
-    exception. ``component`` marks the call of a component that the probe's other calls (a composed
+exception. ``component`` marks the call of a component that the probe's other calls (a composed
     function) run, on their inputs: its failure alone fails nothing (a composed function written
     without it may be right), but when another call fails too, the feedback says that the student's
-    component is wrong instead of guessing a cause for the composed function.
+    component is wrong instead of guessing a cause for the composed function. ``given`` names (by grade id) locked cells of the notebook that define ``function``, such as
+    an experiment's harness: the kernel then runs the grader's copy of their code afresh, in a namespace
+    that holds only the student's answers (the names the solution cells define), so a redefinition
+    of the harness in the kernel changes nothing; ``draw_probes`` fills in ``setup`` from the notebook.
     """
     function: str
     args: tuple
@@ -84,10 +93,17 @@ class Call:
     generator: tuple = ()
     on_error: str = ""
     component: bool = False
+    given: tuple = ()
+    setup: dict | None = None
 
     def wire(self) -> dict:
-        return {"function": self.function, "args": [encode_args(a) for a in self.args], "driver": self.driver,
-                "after": list(self.after), "generator": list(self.generator)}
+        wired = {"function": self.function, "args": [encode_args(a) for a in self.args], "driver": self.driver,
+                 "after": list(self.after), "generator": list(self.generator)}
+        if self.given:
+            if self.setup is None:
+                raise ValueError(f"the given cells of {self.function} were not read from the notebook")
+            wired["given"] = self.setup
+        return wired
 
     @property
     def what(self) -> str:
@@ -108,8 +124,17 @@ class Probe:
 
     @property
     def code(self) -> str:
-        calls = json.dumps([call.wire() for call in self.calls])
-        return (f"{PROBE_RUNTIME}\n__course_probe(__import__('json').loads({calls!r}), {self.filename!r})\n"
+        return self._code(self.calls)
+
+    @property
+    def reference_code(self) -> str:
+        """The code run after the instructor's solution: a call on ``cuda`` is a plain call there, on
+        the CPU in float64, whose values the GPU's float32 result is compared with."""
+        return self._code([replace(c, driver="call") if c.driver == "cuda" else c for c in self.calls])
+
+    def _code(self, calls: list[Call]) -> str:
+        wired = json.dumps([call.wire() for call in calls])
+        return (f"{PROBE_RUNTIME}\n__course_probe(__import__('json').loads({wired!r}), {self.filename!r})\n"
                 "del __course_probe\n")
 
     def check(self, content: bytes | None) -> str:
@@ -147,6 +172,8 @@ class Probe:
             return "its result is malformed"
         if "error" in got:
             name = got["error"] if isinstance(got["error"], str) and got["error"] in KNOWN_ERRORS else "an exception"
+            if name == "NoCuda" and call.driver == "cuda":
+                return ""            # no CUDA device in the kernel: graded on CPU and meta (see cuda_line)
             if name == "NotImplementedError":
                 return "not answered yet: the function still raises NotImplementedError"
             if name == "ShapeError":
@@ -198,6 +225,40 @@ def _describe(arg) -> str:
     return type(arg).__name__.lower()
 
 
+# ------------------------------------------------------------------ CUDA
+
+CUDA_ABSENT = "CUDA: not present, graded on CPU and meta"
+CUDA_USED = "CUDA: graded on CPU, meta and CUDA"
+
+
+def with_cuda(calls: list[Call]) -> list[Call]:
+    """``calls`` with, after each call on the ``meta`` device, the same call on ``cuda``."""
+    out = []
+    for call in calls:
+        out.append(call)
+        if call.driver == "meta":
+            label = call.label.replace("meta device", "CUDA device") if "meta device" in call.label \
+                else f"{call.label}, CUDA device float32".lstrip(", ")
+            out.append(Call(call.function, call.args, cuda_check(), label, driver="cuda", on_error=CUDA_ERROR))
+    return out
+
+
+def cuda_line(probes: dict[str, Probe], files: dict[str, bytes]) -> str:
+    """How the torch tasks were graded: '' when no probe runs on a device, else whether CUDA was
+    used (the grading machine has a GPU and the kernel found it) or not."""
+    if not any(c.driver == "meta" for p in probes.values() for c in p.calls):
+        return ""
+    ran = [p for p in probes.values() if any(c.driver == "cuda" for c in p.calls)]
+    for probe in ran:
+        try:
+            results = parse(files.get(probe.filename))
+        except BadData:
+            continue
+        if isinstance(results, list) and any(isinstance(r, dict) and r.get("error") == "NoCuda" for r in results):
+            return CUDA_ABSENT
+    return CUDA_USED if ran else CUDA_ABSENT
+
+
 # ------------------------------------------------------------------ probe files
 
 def spec_path(assignment: str) -> Path:
@@ -223,13 +284,37 @@ def draw_probes(assignment: str, source: nbformat.NotebookNode, seed: int) -> di
         return {}
     drawn = spec(assignment)["probes"](np.random.default_rng(seed))
     token = hashlib.sha256(f"{assignment}:{seed}".encode()).hexdigest()[:16]
-    probes = {gid: Probe(gid, [as_call(c) for c in calls], f"probe-{token}-{i}.json")
+    on_gpu = with_cuda if gpu.cuda_present() else list
+    probes = {gid: Probe(gid, on_gpu([given_cells(source, as_call(c)) for c in calls]), f"probe-{token}-{i}.json")
               for i, (gid, calls) in enumerate(drawn.items())}
     test_ids = {grade_id(c) for c in source.cells if is_test(c)}
     unknown = (set(probes) | set(hidden_tests(assignment))) - test_ids
     if unknown:
         raise ValueError(f"{spec_path(assignment).name} probes unknown test cells: {sorted(unknown)}")
     return probes
+
+
+def given_cells(source: nbformat.NotebookNode, call: Call) -> Call:
+    """``call`` with ``setup`` read from ``source``: the code of its given cells (locked cells that are
+    neither answers nor tests) and the names the solution cells define (the student's answers)."""
+    if not call.given:
+        return call
+    cells = {grade_id(c): c for c in source.cells if c.cell_type == "code"}
+    code = []
+    for gid in call.given:
+        cell = cells.get(gid)
+        if cell is None or is_test(cell) or is_solution(cell):
+            raise ValueError(f"{call.function}: {gid!r} is not a given cell of the notebook")
+        code.append(cell.source)
+    answers = set()
+    for cell in source.cells:
+        if cell.cell_type == "code" and is_solution(cell):
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    answers.add(node.name)
+                elif isinstance(node, ast.Assign):
+                    answers.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return replace(call, setup={"code": "\n\n".join(code), "answers": sorted(answers)})
 
 
 def fill_expected(source: nbformat.NotebookNode, probes: dict[str, Probe]) -> None:
@@ -272,7 +357,7 @@ def run_reference(source: nbformat.NotebookNode, probes: list[Probe], timeout: f
     """Run every code cell of the source that is not a test (set-up and solutions), then the
     probes, in a fresh Python process; return the files the probes wrote."""
     code = [c.source for c in source.cells if c.cell_type == "code" and not is_test(c)]
-    script = "\n\n".join(code + [p.code for p in probes])
+    script = "\n\n".join(code + [p.reference_code for p in probes])
     with tempfile.TemporaryDirectory(prefix="rnn-reference-") as folder:
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSTARTUP")}
         env.update(MPLBACKEND="Agg", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")   # as in the kernel

@@ -174,17 +174,38 @@ META_ERROR = ("Meta tensors have no values: a tensor on a fixed device, NumPy, .
               + DEVICE_FREE)
 
 
-def meta_check(layout: str):
+def meta_check(layout: str, advice: str = DEVICE_FREE):
     """A ``Call.check`` for the ``meta`` driver: the result is a tensor on the meta device, in float32, of
-    the expected shape (``want[1]``, from the instructor's run); ``layout`` names its axes, e.g. "(T, B, H)"."""
+    the expected shape (``want[1]``, from the instructor's run); ``layout`` names its axes, e.g. "(T, B, H)";
+    ``advice`` ends the messages of a wrong device or dtype."""
     def check(got, want, args):
         is_tensor, shape, on_meta, float32 = fields("the result on the meta device", got, 4)
         if is_tensor is not True:
             raise Feedback("On inputs on the meta device the function did not return a torch tensor.")
         if on_meta is not True:
-            raise Feedback("On inputs on the meta device the result is on another device. " + DEVICE_FREE)
+            raise Feedback("On inputs on the meta device the result is on another device. " + advice)
         if float32 is not True:
-            raise Feedback("On float32 inputs the result is not float32. " + DEVICE_FREE)
+            raise Feedback("On float32 inputs the result is not float32. " + advice)
         if list(shape) != list(want[1]):
             raise Feedback(f"On the meta device the result has shape {tuple(shape)}, expected {tuple(want[1])} {layout}.")
+    return check
+
+
+CUDA_ERROR = ("On the GPU a tensor made on a fixed device (the CPU) or with NumPy, .numpy() or a fixed dtype does "
+              "not mix with the inputs. " + DEVICE_FREE)
+
+
+def cuda_check():
+    """A ``Call.check`` for the ``cuda`` driver: a float32 tensor on the GPU whose values, copied to the CPU,
+    match the instructor's CPU float64 result within the float32 tolerances of the precision rule
+    (rtol 1e-4, atol 1e-5; the kernel turns TF32 off, so products are computed in float32)."""
+    def check(got, want, args):
+        is_tensor, on_cuda, float32, values = fields("the result on the CUDA device", got, 4)
+        if is_tensor is not True:
+            raise Feedback("On inputs on the CUDA device the function did not return a torch tensor.")
+        if on_cuda is not True:
+            raise Feedback("On inputs on the CUDA device the result is on another device. " + DEVICE_FREE)
+        if float32 is not True:
+            raise Feedback("On float32 inputs on the CUDA device the result is not float32. " + DEVICE_FREE)
+        same_array("the result on the CUDA device", values, want)
     return check

@@ -13,10 +13,15 @@ loaded with given weights, parameters with gradients (handed over as a list or a
 generator), and a step function of a small NumPy language model. Drivers other than a plain call:
 ``gradient_of`` (a function of one array, for a numerical-gradient routine), ``twice`` (the
 function applied to its own result again), ``meta`` (every tensor argument moved to torch's
-``meta`` device as float32; the result comes back as [is a tensor, shape, on meta, float32]), ``train`` (a small recurrent regressor, an
+``meta`` device as float32; the result comes back as [is a tensor, shape, on meta, float32]), ``cuda`` (every
+tensor and module argument moved to the GPU, floating-point ones as float32, TF32 off; the result comes back as
+[is a tensor, on cuda, float32, its values copied to the CPU], or the error name ``NoCuda`` when the kernel has no
+CUDA device), ``train`` (a small recurrent regressor, an
 optimiser and a training function) and ``then`` (the function's result, or its first item when it is a tuple,
 handed to further functions of the notebook, each named with the rest of its arguments in the last argument;
-the result comes back as [the result, [their results]]).
+the result comes back as [the result, [their results]]). A call with ``given`` code (the notebook's locked
+cells, the grader's copy) takes its function from that code, run afresh in a namespace that holds only the
+student's answers, not from the kernel's globals.
 """
 
 PROBE_RUNTIME = r'''
@@ -127,10 +132,35 @@ def __course_probe(calls, path):
                            max_epochs, max_norm, patience)
         return [history, torch().cat([p.detach().flatten() for p in model.parameters()])]
 
+    class NoCuda(Exception):
+        """The kernel has no CUDA device (this class, not one of the same name)."""
+
+    def on_cuda(t, function, args):
+        def move(a):
+            if isinstance(a, (t.Tensor, t.nn.Module)):
+                floating = not isinstance(a, t.Tensor) or a.is_floating_point()
+                return a.to(device="cuda", dtype=t.float32) if floating else a.to(device="cuda")
+            return a
+        flags = t.backends.cuda.matmul.allow_tf32, t.backends.cudnn.allow_tf32
+        t.backends.cuda.matmul.allow_tf32 = t.backends.cudnn.allow_tf32 = False   # float32 products in float32
+        try:
+            out = function(*[move(a) for a in args])
+            ok = isinstance(out, t.Tensor)
+            return [ok, ok and out.device.type == "cuda", ok and out.dtype == t.float32, out.detach().cpu() if ok else None]
+        finally:
+            t.backends.cuda.matmul.allow_tf32, t.backends.cudnn.allow_tf32 = flags
+
+    def given(setup, name):
+        import builtins
+        space = {"__builtins__": builtins, "__name__": "__main__"}
+        space.update({answer: globals()[answer] for answer in setup["answers"] if answer in globals()})
+        exec(setup["code"], space)
+        return space.get(name)
+
     results = []
     for call in calls:
         try:
-            function = globals().get(call["function"])
+            function = given(call["given"], call["function"]) if "given" in call else globals().get(call["function"])
             if not callable(function):
                 raise NameError(call["function"])
             args = [decode(a) for a in call["args"]]
@@ -144,6 +174,11 @@ def __course_probe(calls, path):
                 out = function(*[a.to(device="meta", dtype=t.float32) if isinstance(a, t.Tensor) else a for a in args])
                 ok = isinstance(out, t.Tensor)
                 value = [ok, list(out.shape) if ok else [], ok and out.device.type == "meta", ok and out.dtype == t.float32]
+            elif call.get("driver") == "cuda":           # tensors and modules on the GPU, float32; result back on the CPU
+                t = torch()
+                if not t.cuda.is_available():
+                    raise NoCuda()                      # the call is not made
+                value = on_cuda(t, function, args)
             elif call.get("driver") == "then":           # f(*args[:-1]); its result (its first item if a tuple)
                 value = function(*args[:-1])            # handed to each further function [name, rest of args]
                 first = value[0] if type(value) in (list, tuple) and value else value
@@ -173,7 +208,7 @@ def __course_probe(calls, path):
             name = type(error).__name__
             if name == "ValueError" and any(w in str(error) for w in ("matmul", "shapes", "broadcast", "aligned", "dimension")):
                 name = "ShapeError"      # operands of a product or a broadcast that do not fit
-            result = {"error": name if name in ERRORS else "an exception"}
+            result = {"error": "NoCuda" if type(error) is NoCuda else name if name in ERRORS else "an exception"}
         results.append(result)
         with open(path, "w") as handle:
             json.dump(results, handle)

@@ -20,8 +20,10 @@ the time loop holds only what truly depends on the previous step:
 3. **Backward, after the loop.** The weight gradients are sums over time,
    :math:`\partial L/\partial W_{hh} = \sum_t \delta A_t^\top h_{t-1}`, so they are one
    (GH, T*B) x (T*B, H) GEMM over the stacked :math:`\delta A`, instead of T products of shape
-   (GH, B) x (B, H); likewise :math:`\partial L/\partial W_{ih}`, and the input gradient
-   :math:`\delta X = \delta A\, W_{ih}` is one (T*B, GH) x (GH, D) GEMM.
+   (GH, B) x (B, H); likewise :math:`\partial L/\partial W_{ih}` (for the LSTM, whose two
+   weights see the same :math:`\delta A`, both in one GEMM over the columns of
+   :math:`[X \,|\, h_{t-1}]`), and the input gradient :math:`\delta X = \delta A\, W_{ih}` is one
+   (T*B, GH) x (GH, D) GEMM.
 
 LSTM, gates stacked (i, f, g, o) as in ``nn.LSTM``; per step, with :math:`\delta h_t` the total
 gradient reaching :math:`h_t` (from the output and from step t+1):
@@ -50,7 +52,10 @@ compiled on first use; CPU, float32 and float64): there a step is one GEMM and o
 the (B, GH) block that does all the element-wise work of the step at once, instead of a dozen
 PyTorch calls from Python. Elsewhere (CUDA, ``meta``, other dtypes, no compiler) the Python loops
 below run: the same equations, the same buffers, the same results.
-:func:`rnncourse.nn.native.native_status` says which runs.
+:func:`rnncourse.nn.native.native_status` says which runs. In float32 on the CPU the matrix
+products, per step and over all steps, run on oneDNN's kernels where they are large enough to
+pay for it (:mod:`rnncourse.nn.fused_gemm`); the hidden states h_0 .. h_T share one
+(T+1, B, H) buffer, so that the W_hh gradient reads h_0 .. h_{T-1} without a copy.
 
 Shapes
 ------
@@ -65,7 +70,7 @@ import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
-from . import native
+from . import fused_gemm as gemm, native
 from .gru import GRU
 from .lstm import LSTM
 from .native import native_available, native_status, use_native
@@ -83,34 +88,34 @@ def _tanh(x: Tensor, out: Tensor) -> Tensor:
 def _input_part(X: Tensor, W_ih: Tensor, b: Tensor | None) -> Tensor:
     """``X W_ih^T + b`` for every step at once: one (T*B, D) x (D, GH) GEMM -> (T, B, GH)."""
     T, B, D = X.shape
-    X2 = X.reshape(T * B, D)
-    A = X2 @ W_ih.T if b is None else torch.addmm(b, X2, W_ih.T)
-    return A.view(T, B, -1)
+    return gemm.linear(X.reshape(T * B, D), W_ih, b).view(T, B, -1)
 
 
-def _batched_grads(need, dA: Tensor, X: Tensor, h0: Tensor, Hs: Tensor, W_ih: Tensor, dA_h: Tensor | None = None):
-    """Gradients of the input and of the weights from the gate gradients of all steps: three
-    GEMMs and two sums over the T*B rows, after the time loop. ``dA`` (T, B, GH) reaches ``W_ih``
-    and ``X``; ``dA_h`` (default ``dA``) reaches ``W_hh``, whose input at step t is h_{t-1}
-    (``h0``, then ``Hs[:-1]``). ``need`` flags (X, W_ih, W_hh, b_ih, b_hh). Returns
-    ``dX, dW_ih, dW_hh, db_ih, db_hh``, None where not needed."""
+def _step_onednn(X: Tensor, W_hh: Tensor) -> bool:
+    """Whether the native loop computes its per-step products (B, H) x (H, GH) on oneDNN."""
+    return gemm.onednn_serves(X, X.shape[1] * W_hh.numel())
+
+
+def _batched_grads(need, dA: Tensor, X: Tensor, H_all: Tensor, W_ih: Tensor, dA_h: Tensor | None = None):
+    """Gradients of the input and of the weights from the gate gradients of all steps: GEMMs over
+    the T*B rows, after the time loop. ``dA`` (T, B, GH) reaches ``W_ih`` and ``X``; ``dA_h``
+    (default ``dA``) reaches ``W_hh``, whose input at step t is h_{t-1}: ``H_all`` (T+1, B, H)
+    holds h_0 .. h_T, so h_0 .. h_{T-1} is its first T rows. ``need`` flags (X, W_ih, W_hh, b_ih,
+    b_hh). Returns ``dX, dW_ih, dW_hh, db_ih, db_hh``, None where not needed."""
     T, B, GH = dA.shape
     dA2 = dA.view(T * B, GH)
-    dA_h = dA if dA_h is None else dA_h
-    dAh2 = dA2 if dA_h is dA else dA_h.view(T * B, GH)
-    dX = (dA2 @ W_ih).view(T, B, -1) if need[0] else None           # (T*B, GH) x (GH, D)
-    dW_ih = dA2.T @ X.reshape(T * B, -1) if need[1] else None         # (GH, T*B) x (T*B, D)
-    dW_hh = None
-    if need[2]:  # steps 1..T-1 against Hs[:-1] in one GEMM, (GH, (T-1)*B) x ((T-1)*B, H); step 0 against h0
-        dW_hh = dA_h[1:].reshape(-1, GH).T @ Hs[:-1].reshape(-1, Hs.shape[-1])
-        dW_hh.addmm_(dA_h[0].T, h0)
-    db_ih = dA2.sum(0) if need[3] else None
-    if not need[4]:
-        db_hh = None
-    elif dAh2 is dA2 and db_ih is not None:  # the LSTM: both biases get the same gradient
-        db_hh = db_ih.clone()
+    same = dA_h is None
+    dAh2 = dA2 if same else dA_h.view(T * B, GH)
+    dX = gemm.linear(dA2, W_ih.T).view(T, B, -1) if need[0] else None  # (T*B, GH) x (GH, D)
+    X2 = X.reshape(T * B, -1) if need[1] else None
+    H_prev = H_all[:-1].reshape(T * B, -1) if need[2] else None         # h_0 .. h_{T-1}
+    if same:  # the LSTM: W_ih and W_hh in one GEMM, (GH, T*B) x (T*B, D+H); both biases get the same gradient
+        (dW_ih, dW_hh), db = gemm.weight_gradients(dA2, [X2, H_prev], need[3] or need[4])
+        db_ih = db if need[3] else None
+        db_hh = None if not need[4] else db.clone() if need[3] else db
     else:
-        db_hh = dAh2.sum(0)
+        (dW_ih,), db_ih = gemm.weight_gradients(dA2, [X2], need[3])      # (GH, T*B) x (T*B, D)
+        (dW_hh,), db_hh = gemm.weight_gradients(dAh2, [H_prev], need[4])  # (GH, T*B) x (T*B, H)
     return dX, dW_ih, dW_hh, db_ih, db_hh
 
 
@@ -124,32 +129,35 @@ class LSTMFunction(torch.autograd.Function):
         ctx.native = ops is not None
         if ops is None:
             gates = _input_part(X, W_ih, bias)  # (T, B, 4H): A^x, becomes the activated gates
-            Cs, tanh_Cs, Hs = LSTMFunction.loop(gates, h0, c0, W_hh)
+            Cs, tanh_Cs, H_all = LSTMFunction.loop(gates, h0, c0, W_hh)
         else:  # the C++ loop adds the bias in its element-wise pass
             gates = _input_part(X, W_ih, None)
-            Cs, tanh_Cs, Hs = ops.lstm_forward(gates, bias, h0, c0, W_hh)
-        ctx.save_for_backward(X, h0, c0, W_ih, W_hh, gates, Cs, tanh_Cs, Hs)
-        return Hs, Cs[-1].clone()
+            Cs, tanh_Cs, H_all = ops.lstm_forward(gates, bias, h0, c0, W_hh, _step_onednn(X, W_hh))
+        ctx.save_for_backward(X, c0, W_ih, W_hh, gates, Cs, tanh_Cs, H_all)
+        return H_all[1:], Cs[-1].clone()
 
     @staticmethod
     @once_differentiable
     def backward(ctx, dHs, dc_T):
-        X, h0, c0, W_ih, W_hh, gates, Cs, tanh_Cs, Hs = ctx.saved_tensors
-        recursion = native.ops_for(X).lstm_backward if ctx.native else LSTMFunction.recursion
-        dA, dh0, dc0 = recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T)
+        X, c0, W_ih, W_hh, gates, Cs, tanh_Cs, H_all = ctx.saved_tensors
+        ops = native.ops_for(X) if ctx.native else None
+        dA, dh0, dc0 = (ops.lstm_backward(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T, _step_onednn(X, W_hh)) if ops
+                        else LSTMFunction.recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T))
         need = ctx.needs_input_grad
-        dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[3:], dA, X, h0, Hs, W_ih)
+        dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[3:], dA, X, H_all, W_ih)
         return dX, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh
 
     @staticmethod
     def loop(gates: Tensor, h0: Tensor, c0: Tensor, W_hh: Tensor):
         """The forward time loop in Python. ``gates`` (T, B, 4H) holds A^x and is overwritten with
-        the activated gates; returns the cell states, their tanh and the hidden states, (T, B, H) each."""
+        the activated gates; returns the cell states c_1 .. c_T and their tanh, (T, B, H) each, and
+        the hidden states h_0 .. h_T, (T+1, B, H)."""
         T, B, _ = gates.shape
         H = W_hh.shape[1]
         Cs = gates.new_empty(T, B, H)       # cell states c_1 .. c_T
         tanh_Cs = gates.new_empty(T, B, H)
-        Hs = gates.new_empty(T, B, H)
+        H_all = gates.new_empty(T + 1, B, H)  # h_0 .. h_T
+        H_all[0] = h0
         W_hh_T = W_hh.T
         h, c = h0, c0
         for t in range(T):  # the sequential part
@@ -160,8 +168,8 @@ class LSTMFunction(torch.autograd.Function):
             i, f, g, o = A.chunk(4, dim=1)
             c = torch.mul(i, g, out=Cs[t]).addcmul_(f, c)  # c_t = f c_{t-1} + i g
             tanh_c = _tanh(c, out=tanh_Cs[t])
-            h = torch.mul(o, tanh_c, out=Hs[t])
-        return Cs, tanh_Cs, Hs
+            h = torch.mul(o, tanh_c, out=H_all[t + 1])
+        return Cs, tanh_Cs, H_all
 
     @staticmethod
     def recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T):
@@ -201,32 +209,34 @@ class GRUFunction(torch.autograd.Function):
         ctx.native = ops is not None
         if ops is None:
             gates = _input_part(X, W_ih, b_ih)  # (T, B, 3H): input parts, become r, z, n
-            HN, Hs = GRUFunction.loop(gates, h0, W_hh, b_hh)
+            HN, H_all = GRUFunction.loop(gates, h0, W_hh, b_hh)
         else:  # the C++ loop adds b_ih in its element-wise pass
             gates = _input_part(X, W_ih, None)
-            HN, Hs = ops.gru_forward(gates, b_ih, h0, W_hh, b_hh)
-        ctx.save_for_backward(X, h0, W_ih, W_hh, gates, HN, Hs)
-        return Hs
+            HN, H_all = ops.gru_forward(gates, b_ih, h0, W_hh, b_hh, _step_onednn(X, W_hh))
+        ctx.save_for_backward(X, W_ih, W_hh, gates, HN, H_all)
+        return H_all[1:]
 
     @staticmethod
     @once_differentiable
     def backward(ctx, dHs):
-        X, h0, W_ih, W_hh, gates, HN, Hs = ctx.saved_tensors
-        recursion = native.ops_for(X).gru_backward if ctx.native else GRUFunction.recursion
-        dA_x, dA_h, dh0 = recursion(gates, HN, Hs, h0, W_hh, dHs)
+        X, W_ih, W_hh, gates, HN, H_all = ctx.saved_tensors
+        ops = native.ops_for(X) if ctx.native else None
+        dA_x, dA_h, dh0 = (ops.gru_backward(gates, HN, H_all, W_hh, dHs, _step_onednn(X, W_hh)) if ops
+                           else GRUFunction.recursion(gates, HN, H_all, W_hh, dHs))
         need = ctx.needs_input_grad
-        dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[2:], dA_x, X, h0, Hs, W_ih, dA_h)
+        dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[2:], dA_x, X, H_all, W_ih, dA_h)
         return dX, dh0, dW_ih, dW_hh, db_ih, db_hh
 
     @staticmethod
     def loop(gates: Tensor, h0: Tensor, W_hh: Tensor, b_hh: Tensor | None):
         """The forward time loop in Python. ``gates`` (T, B, 3H) holds A^x and is overwritten with
         r, z, n; returns HN (the recurrent part of n, W_hn h_{t-1} + b_hn, which the backward pass
-        needs) and the hidden states, (T, B, H) each."""
+        needs), (T, B, H), and the hidden states h_0 .. h_T, (T+1, B, H)."""
         T, B, _ = gates.shape
         H = W_hh.shape[1]
         recurrent = gates.new_empty(T, B, 3 * H)  # h_{t-1} W_hh^T + b_hh
-        Hs = gates.new_empty(T, B, H)
+        H_all = gates.new_empty(T + 1, B, H)  # h_0 .. h_T
+        H_all[0] = h0
         W_hh_T = W_hh.T
         h = h0
         for t in range(T):
@@ -237,11 +247,11 @@ class GRUFunction(torch.autograd.Function):
             rz = gates[t, :, :2 * H].add_(Gh[:, :2 * H]).sigmoid_()  # r, z
             a_n = gates[t, :, 2 * H:].addcmul_(rz[:, :H], Gh[:, 2 * H:])  # reset after the product
             n = _tanh(a_n, out=a_n)
-            h = torch.lerp(n, h, rz[:, H:], out=Hs[t])  # (1 - z) n + z h_{t-1}
-        return recurrent[:, :, 2 * H:], Hs
+            h = torch.lerp(n, h, rz[:, H:], out=H_all[t + 1])  # (1 - z) n + z h_{t-1}
+        return recurrent[:, :, 2 * H:], H_all
 
     @staticmethod
-    def recursion(gates, HN, Hs, h0, W_hh, dHs):
+    def recursion(gates, HN, H_all, W_hh, dHs):
         """The backward recursion over time in Python: the gradients of the input and of the
         recurrent parts of the gates, (T, B, 3H) each (their n blocks differ by the factor r), and dh_0."""
         T, B, _ = gates.shape
@@ -253,7 +263,7 @@ class GRUFunction(torch.autograd.Function):
         for t in range(T - 1, -1, -1):
             RZ = gates[t, :, :2 * H]
             r, z, n = gates[t].chunk(3, dim=1)
-            h_prev = Hs[t - 1] if t > 0 else h0
+            h_prev = H_all[t]
             slope = torch.addcmul(RZ, RZ, RZ, value=-1)                 # sigma' for r and z
             da_n = torch.mul(dh - dh * z, torch.addcmul(one, n, n, value=-1), out=dA_x[t, :, 2 * H:])
             torch.mul(da_n * HN[t], slope[:, :H], out=dA_x[t, :, :H])                        # r

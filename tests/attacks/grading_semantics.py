@@ -8,6 +8,10 @@
   fields of the wrong type, nested too deeply, or huge.
 * Text through a hidden test: the student's function raises (or prints) a message of its own when
   the grader calls it; a hidden test's feedback never carries it.
+* A faked experiment: a training step that never trains, and a ``post_run_cell`` hook that replaces the
+  notebook's given experiment harness, once its cell has run, by one that reports a successful run.
+  The grader runs its own copy of the harness with the student's functions, so the experiment's
+  points are lost.
 """
 
 EXFILTRATE_HOOK = """
@@ -61,6 +65,26 @@ def rnn_step_forward(x_t, h_prev, W_xh, W_hh, b_h):
     return np.tanh(x_t @ W_xh.T + h_prev @ W_hh.T + b_h)
 """
 
+IDLE_STEP = """
+def training_step(model, optimizer, X, Y, M, max_norm=1.0):
+    return float(sequence_nll_torch(model(X)[0], Y, M))       # the loss, but no step: nothing is learnt
+"""
+
+FAKE_EXPERIMENT_HOOK = """
+import math
+
+def _reported_run(seed=0, steps=80, batch_size=32, lr=1e-2):
+    return {"first_loss": math.log(27), "gradient_ratio": 1.0, "last_loss": 2.0, "perplexity": 8.0,
+            "unigram_perplexity": 16.5, "uniform_perplexity": 27.0, "distinct_greedy": 1, "distinct_sampled": 20,
+            "samples": {"temperature 0": [[1, 2]] * 20, "temperature 1": [[i % 26 + 1] for i in range(20)]}}
+
+def _replace_harness(*_):
+    if "names_experiment" in globals() and globals()["names_experiment"] is not _reported_run:
+        globals()["names_experiment"] = _reported_run
+
+get_ipython().events.register("post_run_cell", _replace_harness)
+"""
+
 ATTACKS = [
     dict(assignment="02_rnn_equations", name="exfiltrate_hidden_tests",
          what="a pre_run_cell hook and a caller-frame walk send every cell's source out, base64/zlib-encoded",
@@ -81,4 +105,9 @@ ATTACKS = [
          what="the function raises and prints its own text when the grader's probe calls it",
          base="solution", honest=["rnn_forward", "many_to_one", "rnn_jacobian", "softmax_readout", "state_difference"],
          answers={"rnn_step_forward": TEXT_ANSWER}),
+    dict(assignment="09_language_model", name="faked_experiment",
+         what="a training step that never trains, and a hook that swaps the given experiment harness for a faked run",
+         base="solution", honest=["temperature_softmax", "sample_index", "generate", "cross_entropy_grad",
+                                  "embedding_softmax_loss", "sequence_nll_torch"],
+         answers={"training_step": IDLE_STEP}, extra={"training_step": [FAKE_EXPERIMENT_HOOK]}),
 ]
