@@ -76,7 +76,10 @@ class Call:
     (see :mod:`.runtime`); ``after`` lists arguments whose state after the call is returned too
     (the result is then ``(value, *states)``); ``generator`` lists arguments handed over as a
     one-pass generator; ``on_error`` is the grader's explanation added when the call stops with an
-    exception. ``given`` names (by grade id) locked cells of the notebook that define ``function``, such as
+exception. ``component`` marks the call of a component that the probe's other calls (a composed
+    function) run, on their inputs: its failure alone fails nothing (a composed function written
+    without it may be right), but when another call fails too, the feedback says that the student's
+    component is wrong instead of guessing a cause for the composed function. ``given`` names (by grade id) locked cells of the notebook that define ``function``, such as
     an experiment's harness: the kernel then runs the grader's copy of their code afresh, in a namespace
     that holds only the student's answers (the names the solution cells define), so a redefinition
     of the harness in the kernel changes nothing; ``draw_probes`` fills in ``setup`` from the notebook.
@@ -89,6 +92,7 @@ class Call:
     after: tuple = ()
     generator: tuple = ()
     on_error: str = ""
+    component: bool = False
     given: tuple = ()
     setup: dict | None = None
 
@@ -145,20 +149,23 @@ class Probe:
             return f"the grader's own check of your function could not be read: {err}"
         if not isinstance(results, list) or len(results) > len(self.calls):
             return "the grader's own check of your function wrote a malformed result"
-        first = ""          # the first failure; a later call's failure that names its cause is preferred
+        first = named = wrong_component = ""   # a failure that names its cause is preferred to the first one
         for index, call in enumerate(self.calls):
             got = results[index] if index < len(results) else None
             try:
                 reason = self._judge(call, got, self.expected[index])
             except RecursionError:
                 reason = "its result is nested too deeply"
-            if reason:
+            if reason and call.component:
+                wrong_component = wrong_component or _component_text(call, reason)
+            elif reason:
                 case = f" (case {call.label})" if call.label else ""
                 text = f"the grader called {call.what}{case} on its own inputs: {reason}"
-                if isinstance(reason, Named):
-                    return text
+                named = named or (text if isinstance(reason, Named) else "")
                 first = first or text
-        return first
+        if first and wrong_component:
+            return wrong_component
+        return named or first
 
     @staticmethod
     def _judge(call: Call, got, want: dict) -> str:
@@ -203,6 +210,12 @@ class Probe:
 
 class Named(str):
     """A probe's failure message that names the classic mistake behind it."""
+
+
+def _component_text(call: Call, reason: str) -> str:
+    case = f" (case {call.label})" if call.label else ""
+    return (f"this test runs your {call.function}, and on the grader's inputs{case} your {call.function} is wrong: "
+            f"{reason} Fix {call.function} first (its own test says more).")
 
 
 def _describe(arg) -> str:
