@@ -31,7 +31,7 @@ from .probes import Probe, cuda_line, hidden_tests, probes_for
 from .probes.secret import SecretMissing, assignment_version, probe_seed
 from .release import release_notebook
 from .messages import course_code_message
-from .sandbox import CellOutcome, Limits, run_notebook
+from .sandbox import CellOutcome, Limits, kernel
 
 HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
 
@@ -211,7 +211,9 @@ def withhold_hidden(text: str, secret: set[str]) -> str:
 
 def _with_probes(nb: nbformat.NotebookNode, test_cells: dict[str, int],
                  probes: dict[str, Probe]) -> tuple[nbformat.NotebookNode, dict[str, int], set[int]]:
-    """The notebook with each probe cell right after its test cell; new test and probe indices."""
+    """The notebook with each probe cell right after its test cell; new test and probe indices.
+    Cells and notebook are built whole (``new_code_cell`` and ``new_notebook`` would validate
+    every cell against the schema again: a tenth of a second a notebook)."""
     by_index = {index: gid for gid, index in test_cells.items()}
     cells, new_tests, probe_cells = [], {}, set()
     for index, cell in enumerate(nb.cells):
@@ -221,12 +223,14 @@ def _with_probes(nb: nbformat.NotebookNode, test_cells: dict[str, int],
         probe = probes.get(by_index.get(index))
         if probe is not None:
             probe_cells.add(len(cells))
-            probe_cell = nbformat.v4.new_code_cell(probe.code)
-            probe_cell.metadata["autograder"] = {"role": "probe"}
-            cells.append(probe_cell)
-    out = nbformat.v4.new_notebook(cells=cells)
-    out.metadata = nb.metadata
-    return out, new_tests, probe_cells
+            cells.append(_probe_cell(probe))
+    return nbformat.from_dict(dict(nb, cells=cells)), new_tests, probe_cells
+
+
+def _probe_cell(probe: Probe) -> nbformat.NotebookNode:
+    """A code cell holding ``probe``'s code."""
+    return nbformat.from_dict({"id": probe.filename.removesuffix(".json"), "cell_type": "code", "execution_count": None,
+                               "metadata": {"autograder": {"role": "probe"}}, "outputs": [], "source": probe.code})
 
 
 def _sha256(path: Path) -> str:
@@ -272,15 +276,16 @@ def _not_graded(result: NotebookResult, reason: str) -> None:
 
 def _grade(result: NotebookResult, source: Source, submission, limits: Limits, hide: tuple[str, ...],
            use_probes: bool) -> None:
-    hidden = {gid for gid, _, _, is_hidden in source.tests() if is_hidden}
-    assembled = assemble(source.notebook, source.released, submission, hidden)
-    result.flags = assembled.flags
-    prepared = probes_for(source.assignment, source.notebook, probe_seed(result.sha256, source.assignment))
-    probes = prepared.probes
-    if not use_probes:
-        probes = {gid: probe for gid, probe in probes.items() if gid in hidden}
-    notebook, test_cells, probe_cells = _with_probes(assembled.notebook, assembled.test_cells, probes)
-    run = run_notebook(notebook, limits, hide=hide, collect=tuple(p.filename for p in probes.values()))
+    with kernel(limits, hide) as sandboxed:      # it starts while the notebook is assembled
+        hidden = {gid for gid, _, _, is_hidden in source.tests() if is_hidden}
+        assembled = assemble(source.notebook, source.released, submission, hidden)
+        result.flags = assembled.flags
+        prepared = probes_for(source.assignment, source.notebook, probe_seed(result.sha256, source.assignment))
+        probes = prepared.probes
+        if not use_probes:
+            probes = {gid: probe for gid, probe in probes.items() if gid in hidden}
+        notebook, test_cells, probe_cells = _with_probes(assembled.notebook, assembled.test_cells, probes)
+        run = sandboxed.run(notebook, collect=tuple(p.filename for p in probes.values()))
     result.seconds = round(run.seconds, 2)
     prepared.ready()                             # the expected results, computed while the kernel ran
     result.devices = cuda_line(probes, run.files)

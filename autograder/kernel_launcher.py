@@ -24,6 +24,7 @@ import resource
 import signal
 import sys
 
+from . import gpu
 from .isolation import Sandbox, die_with_parent, drop_privileges, run
 
 
@@ -34,8 +35,17 @@ def _limit(which: int, value: int) -> None:
     resource.setrlimit(which, (value, value))
 
 
+def memory_rlimit() -> int:
+    """Which limit caps the kernel's memory: the address space (``RLIMIT_AS``), except where the
+    GPU is bound into the sandbox. CUDA reserves far more address space than it uses when it starts
+    (unified memory), so under an address-space cap it fails with "out of memory"; there the cap is
+    on private writable memory (``RLIMIT_DATA``), which holds every array NumPy and torch allocate.
+    A shared anonymous mapping escapes that cap; only a memory cgroup would bound it too."""
+    return resource.RLIMIT_DATA if gpu.cuda_present() else resource.RLIMIT_AS
+
+
 def apply_limits(memory_mb: int, max_file_mb: int = 256, max_processes: int = 512) -> None:
-    _limit(resource.RLIMIT_AS, memory_mb * 2**20)
+    _limit(memory_rlimit(), memory_mb * 2**20)
     _limit(resource.RLIMIT_FSIZE, max_file_mb * 2**20)
     _limit(resource.RLIMIT_NOFILE, 1024)
     _limit(resource.RLIMIT_CORE, 0)
@@ -63,6 +73,8 @@ def main() -> None:
     parser.add_argument("--config", required=True)
     args, kernel_args = parser.parse_known_args()
     die_with_parent()                                 # the worker is gone: so is the sandbox
+    if str(os.getppid()) != os.environ.get("JPY_PARENT_PID", str(os.getppid())):
+        sys.exit("the sandbox worker ended before its kernel started")   # too late for the signal
     with open(args.config) as handle:
         config = json.load(handle)
     box = Sandbox(**config["sandbox"])

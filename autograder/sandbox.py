@@ -1,20 +1,24 @@
 """Run a notebook in its own process, isolated, with time, memory and output limits.
 
-The grading process calls :func:`run_notebook`. It writes the notebook into a private job
-folder, builds the student-facing copy of the course package there, and starts a *worker*
+The grading process calls :func:`run_notebook`, or :func:`kernel` and then ``run`` when it has
+work to do before the notebook is ready. :func:`kernel` makes a private job folder, builds the
+student-facing copy of the course package there, and starts a *worker*
 (``python -m autograder.sandbox JOB``) in a new process session. The worker starts a kernel
-through ``autograder.kernel_launcher``, which isolates it (``autograder.isolation``: its own
-user, mount, PID and network namespaces; it sees only the interpreter, the installed packages,
-the course copy, its working folder and a private ``/tmp``; a user id of its own when grading
-runs as root). The worker talks to it over Unix sockets in the job folder, runs the cells one
-by one with a per-cell and a per-notebook time limit, caps what each cell may print, and
-writes one outcome per cell to ``JOB/result.json``. When the kernel ends, its PID namespace
-ends, and with it every process the submission started, detached or not. The worker ends
-(killing the kernel) when the grading process dies, so a grader killed with ``kill -9`` leaves
-no kernel behind. A cell over its time limit is interrupted and the next cell runs. A kernel
-that dies (a segfault, ``os._exit``, too much memory) is started again, the set-up cells and the
-student's answers before that point are run again (not the cell that killed it), and the
-notebook goes on: a crash costs only the cell that caused it. The grading process only ever reads that JSON file and, if asked, named files from the working
+at once, through ``autograder.kernel_launcher``, which isolates it (``autograder.isolation``:
+its own user, mount, PID and network namespaces; it sees only the interpreter, the installed
+packages, the course copy, its working folder and a private ``/tmp``; a user id of its own
+when grading runs as root); then it reads the notebook from its stdin, which ``run`` sends
+when the grader has assembled it (the kernel's start overlaps that work). The worker talks
+to the kernel over Unix sockets in the job folder, runs the cells one by one with a per-cell
+and a per-notebook time limit, caps what each cell may print, kills the kernel, and writes
+one outcome per cell to ``JOB/result.json``. When the kernel's launcher ends, its PID
+namespace ends, and with it every process the submission started, detached or not. The
+worker ends (killing the kernel) when the grading process dies, so a grader killed with
+``kill -9`` leaves no kernel behind. A cell over its time limit is interrupted and the next
+cell runs. A kernel that dies (a segfault, ``os._exit``, too much memory) is started again,
+the set-up cells and the student's answers before that point are run again (not the cell
+that killed it), and the notebook goes on: a crash costs only the cell that caused it. The
+grading process only ever reads that JSON file and, if asked, named files from the working
 folder (never following links): nothing the submission does can reach its memory.
 
 Where the system forbids namespaces, :func:`run_notebook` refuses to run a notebook unless
@@ -28,20 +32,23 @@ import ctypes
 import fcntl
 import json
 import os
+import secrets
+import select
 import shutil
 import signal
 import stat
 import subprocess
 import sys
-import secrets
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from . import isolation, student_package
+
+if TYPE_CHECKING:   # the worker starts its kernel before it imports nbformat (see _worker)
+    import nbformat
 
 KERNEL_NAME = "course-sandbox"
 FIRST_UID, UID_SLOTS = 2_000_000_000, 4096   # user ids of kernels, one per notebook being graded
@@ -113,16 +120,15 @@ def kernel_uid():
 UNISOLATED_NOTE = "graded WITHOUT isolation (--unisolated): the notebook could read and reach what the grader's user can"
 
 
-def _kernelspec(job: Path, box: isolation.Sandbox, limits: Limits, isolated: bool) -> Path:
-    """The sandbox kernelspec of ``job``, and beside it the sandbox the kernel launcher builds."""
+def _kernelspec(job: Path, box: isolation.Sandbox, limits: Limits, isolated: bool) -> None:
+    """The sandbox kernelspec of ``job`` (in ``JOB/kernels``), and beside it the sandbox the
+    kernel launcher builds."""
     config = job / "sandbox.json"
     config.write_text(json.dumps({"sandbox": asdict(box), "memory_mb": limits.memory_mb, "isolated": isolated}))
-    share = job / "share" / "jupyter" / "kernels" / KERNEL_NAME
-    share.mkdir(parents=True)
+    spec = job / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True)
     argv = [sys.executable, "-m", "autograder.kernel_launcher", "--config", str(config), "-f", "{connection_file}"]
-    (share / "kernel.json").write_text(json.dumps(
-        {"argv": argv, "display_name": "Course sandbox", "language": "python"}))
-    return job / "share" / "jupyter"
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Course sandbox", "language": "python"}))
 
 
 def kernel_environment(workdir: Path) -> dict[str, str]:
@@ -173,7 +179,7 @@ def read_untrusted_file(folder: Path, name: str, max_bytes: int = MAX_COLLECTED_
         os.close(fd)
 
 
-def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tuple[str, ...] = (),
+def run_notebook(nb: "nbformat.NotebookNode", limits: Limits = Limits(), hide: tuple[str, ...] = (),
                  collect: tuple[str, ...] = ()) -> RunResult:
     """Execute ``nb`` in a sandboxed worker; return one :class:`CellOutcome` per cell.
 
@@ -183,15 +189,36 @@ def run_notebook(nb: nbformat.NotebookNode, limits: Limits = Limits(), hide: tup
     ``collect``: names of files the notebook writes into its working folder (the grader's probe
     outputs) to hand back in :attr:`RunResult.files`; read with :func:`read_untrusted_file`.
     """
+    with kernel(limits, hide) as sandboxed:
+        return sandboxed.run(nb, collect)
+
+
+@contextlib.contextmanager
+def kernel(limits: Limits = Limits(), hide: tuple[str, ...] = ()):
+    """A sandboxed kernel started now, for one notebook handed over later with ``run``: the
+    kernel's start (most of a short notebook's fixed cost) overlaps whatever the grader does
+    meanwhile (assembling the notebook, drawing its probes). On leaving, whatever still runs is
+    killed and the job folder removed. See :func:`run_notebook` for ``hide``."""
     reason = isolation.unavailable()
     if reason and not limits.allow_unisolated:
-        return RunResult(problem=f"the grader refused to run the notebook: it cannot be isolated here ({reason}); "
-                                 "an instructor may pass --unisolated to grade without isolation")
+        yield Refused(f"the grader refused to run the notebook: it cannot be isolated here ({reason}); "
+                      "an instructor may pass --unisolated to grade without isolation")
+        return
     with kernel_uid() as uid:
-        result = _run_notebook(nb, limits, tuple(str(p) for p in hide), collect, uid, isolated=not reason)
-    if reason:
-        result.notes.append(UNISOLATED_NOTE)
-    return result
+        sandboxed = Sandboxed(limits, tuple(str(p) for p in hide), uid, isolated=not reason)
+        try:
+            yield sandboxed
+        finally:
+            sandboxed.close()
+
+
+@dataclass
+class Refused:
+    """Where the kernel may not start: every notebook gets this problem."""
+    problem: str
+
+    def run(self, nb, collect: tuple[str, ...] = ()) -> RunResult:
+        return RunResult(problem=self.problem)
 
 
 def _job_folders(job: Path, uid: int | None, hide: tuple[str, ...]) -> isolation.Sandbox:
@@ -209,45 +236,97 @@ def _job_folders(job: Path, uid: int | None, hide: tuple[str, ...]) -> isolation
                              readable=[str(job / "course")], home=str(job / "work"), uid=uid, hide=list(hide))
 
 
-def _run_notebook(nb, limits: Limits, hide: tuple[str, ...], collect: tuple[str, ...], uid: int | None,
-                  isolated: bool) -> RunResult:
-    job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
-    started = time.monotonic()
+def _ended(process: subprocess.Popen, timeout: float) -> bool:
+    """Wait for ``process`` to end, at most ``timeout`` seconds; whether it ended. Woken by the
+    process's end itself (a pidfd), not by polling, where the system has pidfds."""
     try:
-        box = _job_folders(job, uid, hide)
-        workdir = Path(box.home)
-        nbformat.write(nb, job / "notebook.ipynb")
-        os.chmod(job / "notebook.ipynb", 0o600)   # it holds the hidden tests
-        (job / "limits.json").write_text(json.dumps(asdict(limits)))
-        jupyter_path = _kernelspec(job, box, limits, isolated)
-        env = kernel_environment(workdir)
-        env["JUPYTER_PATH"] = str(jupyter_path)
-        env["IPYTHONDIR"] = str(job / "ipython")      # the worker's own, not the kernel's
-        env["JUPYTER_RUNTIME_DIR"] = str(job / "runtime")
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox", str(job), str(os.getpid())],
-            env=env, cwd=job, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=open(job / "worker.log", "wb"), start_new_session=True,
-        )
+        handle = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):
         try:
-            worker.wait(timeout=limits.notebook_timeout + 120)
+            process.wait(timeout=timeout)
+            return True
         except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-            return RunResult(problem="the grader stopped the notebook: it exceeded the time limit",
-                             seconds=time.monotonic() - started)
-        try:
-            data = json.loads((job / "result.json").read_text())
-        except (OSError, json.JSONDecodeError):
-            log = (job / "worker.log").read_text(errors="replace")[-2000:] if (job / "worker.log").is_file() else ""
-            return RunResult(problem=f"the grading worker failed ({log.strip().splitlines()[-1] if log.strip() else 'no log'})",
-                             seconds=time.monotonic() - started)
-        files = {name: content for name in collect
-                 if (content := read_untrusted_file(workdir, name)) is not None}
-        return RunResult(outcomes=[CellOutcome(**o) for o in data["outcomes"]], problem=data["problem"],
-                         seconds=time.monotonic() - started, files=files)
+            return False
+    try:
+        if not select.select([handle], [], [], timeout)[0]:
+            return False
     finally:
-        shutil.rmtree(job, ignore_errors=True)
+        os.close(handle)
+    process.wait()
+    return True
+
+
+class Sandboxed:
+    """One notebook's job folder, worker and kernel: started at once, the notebook comes later."""
+
+    def __init__(self, limits: Limits, hide: tuple[str, ...], uid: int | None, isolated: bool):
+        self.limits, self.isolated = limits, isolated
+        self.job = Path(tempfile.mkdtemp(prefix="rnn-grade-"))
+        self.started = time.monotonic()
+        self.worker: subprocess.Popen | None = None
+        try:
+            self._start(uid, hide)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, uid: int | None, hide: tuple[str, ...]) -> None:
+        box = _job_folders(self.job, uid, hide)
+        self.workdir = Path(box.home)
+        (self.job / "limits.json").write_text(json.dumps(asdict(self.limits)))
+        _kernelspec(self.job, box, self.limits, self.isolated)
+        env = kernel_environment(self.workdir)
+        env["IPYTHONDIR"] = str(self.job / "ipython")      # the worker's own, not the kernel's
+        env["JUPYTER_RUNTIME_DIR"] = str(self.job / "runtime")
+        with open(self.job / "worker.log", "wb") as log:
+            # The notebook (hidden tests included) goes to the worker through its stdin, never a file.
+            self.worker = subprocess.Popen(
+                [sys.executable, "-m", "autograder.sandbox", str(self.job), str(os.getpid())],
+                env=env, cwd=self.job, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
+                start_new_session=True)
+
+    def run(self, nb, collect: tuple[str, ...] = ()) -> RunResult:
+        """Run ``nb`` in the kernel; see :func:`run_notebook` for ``collect``."""
+        result = self._run(nb, collect)
+        if not self.isolated:
+            result.notes.append(UNISOLATED_NOTE)
+        return result
+
+    def _run(self, nb, collect: tuple[str, ...]) -> RunResult:
+        try:
+            with self.worker.stdin as pipe:
+                pipe.write(json.dumps(nb).encode())   # the worker reads it whole before it runs a cell
+        except OSError:                              # the worker is gone: its log says why
+            pass
+        if not _ended(self.worker, self.limits.notebook_timeout + 120):
+            self._stop()
+            return RunResult(problem="the grader stopped the notebook: it exceeded the time limit",
+                             seconds=time.monotonic() - self.started)
+        seconds = time.monotonic() - self.started
+        try:
+            data = json.loads((self.job / "result.json").read_text())
+        except (OSError, json.JSONDecodeError):
+            log = (self.job / "worker.log").read_text(errors="replace")[-2000:].strip()
+            return RunResult(problem=f"the grading worker failed ({log.splitlines()[-1] if log else 'no log'})",
+                             seconds=seconds)
+        files = {name: content for name in collect
+                 if (content := read_untrusted_file(self.workdir, name)) is not None}
+        return RunResult(outcomes=[CellOutcome(**o) for o in data["outcomes"]], problem=data["problem"],
+                         seconds=seconds, files=files)
+
+    def _stop(self) -> None:
+        """End the worker: asked with SIGTERM, it kills everything below it (a kernel it may be
+        starting at this moment included); one that does not end soon is killed with its session."""
+        if self.worker is None or self.worker.poll() is not None:
+            return
+        self.worker.terminate()
+        if not _ended(self.worker, 5):
+            os.killpg(self.worker.pid, signal.SIGKILL)
+            self.worker.wait()
+
+    def close(self) -> None:
+        self._stop()
+        shutil.rmtree(self.job, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -284,9 +363,12 @@ def _children(pid: int) -> list[int]:
 
 
 def kill_descendants() -> None:
-    """Kill every process below this one (the kernel, and anything it forked), until none is left."""
-    me = os.getpid()
-    for _ in range(50):
+    """Kill every process below this one (the kernel, and anything it forked), until none is left.
+
+    This process is a subreaper: when a child is reaped, its own children have already been
+    handed to this process, so the next look finds them; none left means none below."""
+    me, deadline = os.getpid(), time.monotonic() + 5
+    while time.monotonic() < deadline:
         children = _children(me)
         if not children:
             return
@@ -300,19 +382,52 @@ def kill_descendants() -> None:
                 os.waitpid(child, 0)
             except ChildProcessError:
                 pass
-        time.sleep(0.05)
+
+
+def _start_kernel(job: Path):
+    """Start the notebook's kernel (through the kernel launcher of the job's kernelspec) and
+    return its manager. The worker does this first, so that the kernel's start (a fresh
+    interpreter importing IPython) overlaps the worker's own imports of nbformat and nbclient."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+    from traitlets.config import Config
+
+    workdir = job / "work"
+    # Only the job's kernelspec is looked up (the default search path would import IPython here).
+    # The kernel has no network: it talks to the worker over Unix sockets (files in JOB/runtime).
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(job / "kernels")]),
+                            config=Config({"KernelManager": {"transport": "ipc", "ip": str(job / "runtime" / "kernel")}}))
+    run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                              env=kernel_environment(workdir), cwd=str(workdir))
+    return km
+
+
+def _write_result(job: Path, outcomes: list[CellOutcome], problem: str) -> None:
+    (job / "result.json").write_text(json.dumps({"outcomes": [asdict(o) for o in outcomes], "problem": problem}))
 
 
 def _worker(job: Path) -> None:
+    """Start the kernel, then read the notebook from stdin (the grader sends it once it is
+    assembled) and run it; write ``JOB/result.json``."""
+    limits = Limits(**json.loads((job / "limits.json").read_text()))
+    try:
+        km, problem = _start_kernel(job), ""
+    except Exception as err:  # noqa: BLE001 - report, never hang
+        km, problem = None, f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}"
+
+    import nbformat
     from nbclient import NotebookClient
-    from traitlets.config import Config
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from nbclient.util import run_sync
 
-    limits = Limits(**json.loads((job / "limits.json").read_text()))
-    nb = nbformat.read(job / "notebook.ipynb", as_version=4)
+    # Built by the grader from validated parts: read without validating it again.
+    nb = nbformat.from_dict(json.loads(sys.stdin.buffer.read()))
     outcomes = [CellOutcome(index=i, status="not_run") for i in range(len(nb.cells))]
-    problem = ""
+    if km is None:
+        kill_descendants()
+        _write_result(job, outcomes, problem)
+        return
     replies: dict[int, dict] = {}
 
     class Client(NotebookClient):
@@ -331,14 +446,11 @@ def _worker(job: Path) -> None:
             return super().output(outs, msg, display_id, cell_index)
 
     # A cell over its time limit is interrupted and the notebook goes on with the next cell.
-    # The kernel has no network: it talks to the worker over Unix sockets (files in JOB/runtime).
-    client = Client(nb, timeout=limits.cell_timeout, kernel_name=KERNEL_NAME, allow_errors=True,
-                    config=Config({"KernelManager": {"transport": "ipc", "ip": str(job / "runtime" / "kernel")}}),
+    client = Client(nb, km=km, timeout=limits.cell_timeout, kernel_name=KERNEL_NAME, allow_errors=True,
                     startup_timeout=120, record_timing=False, interrupt_on_timeout=True,
                     error_on_timeout={"ename": "Timeout", "evalue": "time limit"},
                     resources={"metadata": {"path": str(job / "work")}})
     deadline = time.monotonic() + limits.notebook_timeout
-    workdir = job / "work"
     killers: set[int] = set()      # cells that killed the kernel: never run again
 
     def run(index: int, cell) -> CellOutcome:
@@ -372,48 +484,48 @@ def _worker(job: Path) -> None:
 
     restarts = 0
     try:
-        with client.setup_kernel(env=kernel_environment(workdir), cwd=str(workdir)):
-            index = 0
-            while index < len(nb.cells):
-                cell = nb.cells[index]
-                if cell.cell_type != "code":
-                    outcomes[index].status = "ok"
-                    index += 1
-                    continue
-                if deadline - time.monotonic() <= 1:
-                    problem = f"the notebook reached its time limit of {limits.notebook_timeout:.0f} s"
-                    break
+        client.start_new_kernel_client()       # waits until the kernel answers
+        index = 0
+        while index < len(nb.cells):
+            cell = nb.cells[index]
+            if cell.cell_type != "code":
+                outcomes[index].status = "ok"
+                index += 1
+                continue
+            if deadline - time.monotonic() <= 1:
+                problem = f"the notebook reached its time limit of {limits.notebook_timeout:.0f} s"
+                break
+            try:
+                if index not in killers:
+                    outcomes[index] = run(index, cell)
+                index += 1
+                continue
+            except DeadKernelError:
+                killers.add(index)
+                outcomes[index] = CellOutcome(index, "died", "KernelDied",
+                                              "the kernel died while running this cell (a crash, os._exit, or too "
+                                              "much memory); it was restarted for the cells after it")
+                index += 1
+            # The kernel died: start a new one, rebuilt from the cells so far, and go on.
+            while restarts < MAX_RESTARTS:
+                restarts += 1
+                problem = f"the kernel died {restarts} time(s) and was restarted"
                 try:
-                    if index not in killers:
-                        outcomes[index] = run(index, cell)
-                    index += 1
-                    continue
-                except DeadKernelError:
-                    killers.add(index)
-                    outcomes[index] = CellOutcome(index, "died", "KernelDied",
-                                                  "the kernel died while running this cell (a crash, os._exit, or too "
-                                                  "much memory); it was restarted for the cells after it")
-                    index += 1
-                # The kernel died: start a new one, rebuilt from the cells so far, and go on.
-                while restarts < MAX_RESTARTS:
-                    restarts += 1
-                    problem = f"the kernel died {restarts} time(s) and was restarted"
-                    try:
-                        restart(index)
-                        break
-                    except DeadKernelError:
-                        continue
-                else:
-                    problem = "the kernel died too often; the cells after the last crash were not run"
+                    restart(index)
                     break
+                except DeadKernelError:
+                    continue
+            else:
+                problem = "the kernel died too often; the cells after the last crash were not run"
+                break
     except DeadKernelError:
         problem = problem or "the kernel died"
     except Exception as err:  # kernel failed to start, etc.: report, never hang
         problem = (problem + "; " if problem else "") + \
             f"the notebook could not be run: {type(err).__name__}: {str(err)[:300]}"
     finally:
-        kill_descendants()
-    (job / "result.json").write_text(json.dumps({"outcomes": [asdict(o) for o in outcomes], "problem": problem}))
+        kill_descendants()          # no graceful shutdown: the kernel's namespace ends with its launcher
+    _write_result(job, outcomes, problem)
 
 
 def _outcome_of(index: int, cell, reply: dict) -> CellOutcome:
@@ -438,3 +550,4 @@ if __name__ == "__main__":
     if not _become_subreaper(int(sys.argv[2])):
         _grader_died()
     _worker(JOB)
+    os._exit(0)     # everything is written; skip the interpreter's slow shutdown (ZeroMQ, asyncio)

@@ -14,9 +14,15 @@ For each assignment two things run side by side, in interleaved rounds:
 ``graded`` a correct submission (the released notebook with the solutions typed in)
            through ``autograder.grading.grade_notebook``: read, rebuild from the source,
            sandboxed worker and kernel with limits, isolated in namespaces of its own
-           (allowlist file system, student-facing package copy, no network), scoring.
+           (allowlist file system, student-facing package copy, no network), probes (their
+           inputs drawn and the instructor's expected results computed anew in every round,
+           as for a new submission), scoring.
 
-The overhead is the ratio of the medians (target: under 2x). The grader's sandbox run time
+Both are timed from the call to its end in this process, kernel start and end included. The
+plain run's nbclient is imported here once; the grader's worker is a fresh process that
+imports its own in every round (counted). The overhead is the ratio of the medians (target:
+under 2x for every assignment). On a machine shared with other work, the load average at the
+start of each round is recorded too. The grader's sandbox run time
 (``NotebookResult.seconds``) is recorded too, so the fixed cost of the sandbox start shows.
 Last, the cost of isolation alone: a one-cell notebook through ``run_notebook`` isolated
 (namespaces, allowlist file system) and unisolated, in interleaved rounds.
@@ -39,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import command, machine, machine_markdown, median, now, write_results  # noqa: E402
 
-from autograder import isolation, paths  # noqa: E402
+from autograder import isolation, paths, probes  # noqa: E402
 from autograder.grading import grade_notebook, load_source  # noqa: E402
 from autograder.notebook_io import grade_id, is_solution  # noqa: E402
 
@@ -78,7 +84,10 @@ def run_plain(assignment: str, timeout: int) -> float:
 
 
 def run_graded(assignment: str, nb: nbformat.NotebookNode) -> tuple[float, float, float, float]:
-    """Seconds for grade_notebook on a correct submission; also the sandbox's own seconds and the score."""
+    """Seconds for grade_notebook on a correct submission; also the sandbox's own seconds and the score.
+    The grader's probe sets are forgotten first: every round does a new submission's whole work
+    (the instructor's expected results included), not only the first."""
+    probes.forget()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{assignment}.ipynb"
         nbformat.write(nb, path)
@@ -113,6 +122,9 @@ def markdown(data: dict) -> str:
     lines = ["# Autograding cost per notebook", "", machine_markdown(data), "",
              f"Kernel isolation: {data['isolation']}.", "",
              f"Repeats: {data['repeats']} interleaved rounds, medians of wall-clock seconds.", "",
+             "Load average (1 min) at the start of each round: median {median}, from {min} to {max} "
+             "(the machine has {cores} cores); the benchmark ran at niceness {nice} (its children too).".format(
+                 cores=data["machine"]["cores"], nice=data["niceness"], **data["load_1min_during_run"]), "",
              "| assignment | plain nbclient s | grade_notebook s | of which sandbox run s | overhead (x plain) | score |",
              "|---|---:|---:|---:|---:|---|"]
     for r in data["rows"]:
@@ -141,11 +153,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="results folder (default benchmarks/results)")
     args = parser.parse_args(argv)
     assignments = args.assignments or paths.assignments()
-    rows = []
+    rows, loads = [], []
     for assignment in assignments:
         nb = submission(assignment)
         plain, graded, sandbox = [], [], []
         for _ in range(args.repeats):  # interleaved: plain then graded in every round
+            loads.append(os.getloadavg()[0])
             plain.append(run_plain(assignment, args.timeout))
             seconds, sandbox_seconds, score, max_score = run_graded(assignment, nb)
             graded.append(seconds)
@@ -164,7 +177,9 @@ def main(argv=None) -> int:
             "repeats": args.repeats, "rows": rows,
             "isolation": "user, mount, PID and network namespaces" if not isolation.unavailable()
                          else f"none ({isolation.unavailable()})", "median_overhead": round(median(overheads), 3),
-            "max_overhead": round(max(overheads), 3), "isolation_cost": cost}
+            "max_overhead": round(max(overheads), 3), "isolation_cost": cost,
+            "load_1min_during_run": {"min": round(min(loads), 2), "median": round(median(loads), 2),
+                                     "max": round(max(loads), 2)}, "niceness": os.nice(0)}
     print("wrote", *write_results("grading_overhead", data, markdown(data), args.out))
     return 0
 

@@ -91,6 +91,18 @@ def test_the_sandbox_binds_the_gpu_read_only(fake_gpu, monkeypatch):
     assert not any("nvidia" in str(item[0]) or str(fake_gpu) in str(item[0]) for item in bound)
 
 
+def test_with_a_gpu_the_memory_cap_leaves_cudas_address_space_alone(fake_gpu, monkeypatch):
+    """CUDA reserves more address space than any memory cap allows when it starts: with the GPU
+    bound, the kernel's cap is on private writable memory (RLIMIT_DATA), else on the address space."""
+    import resource
+
+    from autograder import kernel_launcher
+
+    assert kernel_launcher.memory_rlimit() == resource.RLIMIT_DATA
+    monkeypatch.setattr(gpu, "DEV", str(fake_gpu / "nowhere"))
+    assert kernel_launcher.memory_rlimit() == resource.RLIMIT_AS
+
+
 def test_with_a_gpu_every_meta_call_gets_a_cuda_twin(fake_gpu):
     """The probe set holds, after each meta call, the same call on cuda; the reference runs it as a
     plain call (CPU float64), and the draw of the inputs does not change."""

@@ -149,3 +149,23 @@ def test_the_then_driver_hands_a_result_to_further_functions(tmp_path):
     np.testing.assert_array_equal(follow[0], [0.0, 20.0, 40.0])
     np.testing.assert_array_equal(follow[1], [-0.0, -2.0, -4.0])
     assert second == {"error": "NameError"}
+
+
+def test_a_wrong_component_explains_a_failing_composed_function_and_fails_nothing_alone(tmp_path):
+    X = np.arange(6.0).reshape(2, 3)
+    calls = [Call("part", (X,), component=True), Call("whole", (X,))]
+    expected = [{"value": encode_args(X.sum(axis=0))}, {"value": encode_args(2 * X.sum(axis=0))}]
+
+    def run(part, whole):
+        probe, content = run_probe(tmp_path, {"part": part, "whole": whole}, calls)
+        probe.expected = expected
+        return probe.check(content)
+
+    right_whole = lambda X: 2 * X.sum(axis=0)
+    assert run(lambda X: X.sum(axis=0), right_whole) == ""
+    assert run(lambda X: X.sum(axis=1), right_whole) == "", "a composed function that is right passes on its own"
+    message = run(lambda X: X.sum(axis=1), lambda X: 2 * X.sum(axis=1))
+    assert message.startswith("this test runs your part, and on the grader's inputs your part is wrong: ")
+    assert message.endswith("Fix part first (its own test says more).")
+    assert "whole" not in message
+    assert "the grader called whole" in run(lambda X: X.sum(axis=0), lambda X: X.sum(axis=0))

@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 from autograder.cases import case
-from rnncourse.grading.packing import final_state_mistakes
+from rnncourse.grading.packing import final_state_mistakes, padding_mistakes
 from rnncourse.grading.text_model import masked_mean_pool_mistakes, parameter_count_mistakes
 
 
@@ -44,7 +44,8 @@ def cases(solution):
            for name, args in counts.items()},
         "masked_mean_pool": case(pool, outputs, lengths_pool, mistakes=masked_mean_pool_mistakes(outputs, lengths_pool)),
         "pad_batch_ids": case(solution.pad_batch_ids, [[5, 6, 7], [8], [9, 4]], 0, mistakes={
-            "ids is batch-first (B, T_max); the course's convention is time-major (T_max, B).": ids.T}),
+            "ids is batch-first (B, T_max); the course's convention is time-major (T_max, B).": ids.T,
+            **padding_mistakes([[5, 6, 7], [8], [9, 4]], 0)}),
         "final_states": {"gru": parameters(gru), "embedded": embedded, "lengths": lengths, "expected": final,
                          "mistakes": wrong_final},
         "classify": {"embedding": parameters(embedding), "lstm": parameters(lstm), "dense": parameters(dense),
@@ -53,5 +54,7 @@ def cases(solution):
                          "These are the scores (logits): apply the softmax over the classes to get probabilities.": scores,
                          "The softmax ran over the batch axis (dim=0): each TEXT's probabilities must sum to 1, use "
                          "dim=-1.": torch.softmax(scores, 0),
-                         "The ReLU of the dense layer is missing: u = relu(dense(h)).": no_relu}},
+                         "The ReLU of the dense layer is missing: u = relu(dense(h)).": no_relu,
+                         "These are sigmoids of the scores, one per class: the softmax over the classes makes each "
+                         "text's probabilities sum to 1.": torch.sigmoid(scores)}},
     }

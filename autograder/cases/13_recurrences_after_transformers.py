@@ -3,7 +3,7 @@ import numpy as np
 
 from autograder.cases import case
 from rnncourse.data.timeseries import load_co2_monthly
-from rnncourse.grading.min_gru import coefficient_mistakes, state_mistakes
+from rnncourse.grading.min_gru import coefficient_mistakes, scan_mistakes, state_mistakes
 
 
 def standardised_co2() -> np.ndarray:
@@ -29,6 +29,6 @@ def cases(solution):
         "min_gru_sequential": case(solution.min_gru_sequential, X, h0, *weights,
                                    mistakes=state_mistakes(X, h0, *weights)),
         "min_gru_parallel": case(solution.min_gru_parallel, X_long, h0, *weights,
-                                 mistakes=state_mistakes(X_long, h0, *weights)),
+                                 mistakes=scan_mistakes(X_long, h0, *weights)),
         "long_sequence_errors": {"args": [co2, rng.normal(size=(1, H_co2)), *co2_weights, [25, 100, 200, 400, len(co2)]]},
     }

@@ -3,7 +3,9 @@
 Shapes and values come from the grader's seed; they cover what the hidden tests check (T = 1, a
 batch of one, a single hidden unit, time steps in another order, counts that must not depend on T,
 a break-even length where D divides H and one where it does not, saturated read-out scores), and
-the order experiment on the grader's own draw of the task, judged by its properties.
+the order experiment on the grader's own draw of the task, judged by its properties after the
+student's own mean_pool, recurrent_summary and readout_step on its data: when one of them is wrong,
+the experiment's feedback says so.
 """
 import numpy as np
 
@@ -11,10 +13,9 @@ from autograder.probes import Call
 from autograder.probes.judge import array_check, fields, keys, same_array, same_int
 from rnncourse.data.synthetic import order_task
 from rnncourse.grading import Feedback
-from rnncourse.grading.counting import break_even_mistakes
+from rnncourse.grading.counting import break_even_mistakes, count_mistakes, parameter_counts
+from rnncourse.grading.pooling import mean_pool_mistakes, pad_batch_mistakes, summary_mistakes
 from rnncourse.grading.readout import readout_step_mistakes
-from rnncourse.grading.rnn import forward_mistakes
-from rnncourse.numpy_ref.rnn import rnn_forward
 
 HIDDEN = {
     "test_mean_pool_hidden": "mean_pool on random shapes, and invariance to reordering the time steps.",
@@ -31,28 +32,24 @@ HIDDEN = {
 }
 EXPERIMENT_KEYS = ("bag_loss", "bag_accuracy", "rnn_loss", "rnn_accuracy")
 
-MEAN = array_check("mean_pool(X)", lambda X: {"You summed over time instead of averaging: divide by T.": X.sum(axis=0)})
+MEAN = array_check("mean_pool(X)", mean_pool_mistakes)
 PERMUTED = array_check("mean_pool of the time-permuted X", hint="the mean over time cannot depend on the order of the steps.")
 
 
-def _summary_mistakes(X, W_xh, W_hh, b_h):
-    """The step's classic mistakes (as in a sequence's last state), and the loop run too few times."""
-    states = rnn_forward(X, None, W_xh, W_hh, b_h)                      # (T, B, H)
-    wrong = {message: Hs[-1] for message, Hs in forward_mistakes(X, None, W_xh, W_hh, b_h).items()
-             if len(Hs) == len(X) and "Hs" not in message}            # (the ones about storing every state do not apply)
-    wrong["You returned the state after the first step; return h_T."] = states[0]
-    if len(X) > 1:
-        wrong["The loop stops one step early: h_T is the state after all T steps."] = states[-2]
-    return wrong
-
-
-SUMMARY = array_check("recurrent_summary(...)", _summary_mistakes,
+SUMMARY = array_check("recurrent_summary(...)", summary_mistakes,
                       hint="start from h_0 = 0 and apply the update once per time step.")
 
 
 def _counts(got, want, args):
     T, D, H, K = args
     feedforward, recurrent = fields("count_parameters", got, 2)
+    if all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in (feedforward, recurrent)):
+        for message, wrong in count_mistakes(T, D, H, K).items():
+            if (int(feedforward), int(recurrent)) == wrong:
+                failure = Feedback(f"count_parameters({T}, {D}, {H}, {K}) is {wrong}, expected "
+                                   f"{parameter_counts(T, D, H, K)}. {message}")
+                failure.names_cause = True
+                raise failure
     same_int(f"the feedforward count for T={T}, D={D}, H={H}, K={K}", feedforward, T * D * H + H + H * K + K)
     same_int(f"the recurrent count for T={T}, D={D}, H={H}, K={K}", recurrent, H * D + H * H + H + H * K + K,
              hint="the recurrent count must not depend on T.")
@@ -60,7 +57,7 @@ def _counts(got, want, args):
 
 def _padded(got, want, args):
     X, lengths = fields("pad_batch", got, 2)
-    same_array("X", X, want[0])
+    same_array("X", X, want[0], mistakes=pad_batch_mistakes(args[0]))
     same_array("lengths", lengths, want[1])
 
 
@@ -152,6 +149,17 @@ def probes(rng):
         return (X_train, y_train, X_test, y_test, rng.normal(size=(H, 3)), 0.9 / np.sqrt(H) * rng.normal(size=(H, H)),
                 np.zeros(H), 500, 1.0)
 
+    def with_components(args):
+        """The experiment after the student's own mean_pool, recurrent_summary and readout_step on its data."""
+        X_train, y_train, _, _, W_xh, W_hh, b_h = args[:7]
+        F = rng.normal(size=(len(y_train), 3))
+        return [Call("mean_pool", (X_train,), MEAN, "the experiment's training data", component=True),
+                Call("recurrent_summary", (X_train, W_xh, W_hh, b_h), SUMMARY, "the experiment's training data",
+                     component=True),
+                Call("readout_step", (rng.normal(size=3), 0.1, F, y_train, 1.0), _readout, "the experiment's labels",
+                     component=True),
+                Call("order_experiment", args, _experiment)]
+
     D = size(2, 5)
     return {
         "test_mean_pool_visible": [("mean_pool", (rng.normal(size=(size(), size(), size())),))],
@@ -176,6 +184,6 @@ def probes(rng):
                                      Call("readout_step", readout(1, size()), _readout, "N = 1"),
                                      Call("readout_step", saturated(size(4, 9), size(2, 5)), _readout,
                                           "saturated scores, |z| > 40")],
-        "test_order_experiment_visible": [Call("order_experiment", order_experiment(), _experiment)],
-        "test_order_experiment_hidden": [Call("order_experiment", order_experiment(), _experiment)],
+        "test_order_experiment_visible": with_components(order_experiment()),
+        "test_order_experiment_hidden": with_components(order_experiment()),
     }

@@ -5,6 +5,8 @@ of one, one hidden unit, T = 1, h0 = None, T different from B, K = 1, scores nea
 name the classic mistakes with the generators of ``rnncourse.grading``. The Jacobian and the
 read-out's gradients are also compared with central differences; the state-difference experiment
 runs on the grader's own names and weights, and is first judged by the contraction property.
+many_to_one and state_difference run the student's own rnn_forward, rnn_jacobian their rnn_step_forward: when
+that component is wrong on their inputs, their feedback says so instead of naming a mistake of theirs.
 """
 import numpy as np
 
@@ -77,6 +79,28 @@ def _difference(got, want, args):
     DIFFERENCE(got, want, args)
 
 
+def _with_rnn_forward(call: Call, *inputs: tuple) -> list[Call]:
+    """``call`` of a function that runs rnn_forward, after the student's own rnn_forward on each of ``inputs``
+    (marked as a component: a wrong rnn_forward is reported as such, not as a mistake of the composed function)."""
+    return [Call("rnn_forward", args, FORWARD, call.label, component=True) for args in inputs] + [call]
+
+
+def _with_step(call: Call) -> list[Call]:
+    """``call`` of rnn_jacobian after the student's own rnn_step_forward on its inputs (a component)."""
+    h_prev, x_t, W_xh, W_hh, b_h = call.args
+    return [Call("rnn_step_forward", (x_t, h_prev, W_xh, W_hh, b_h), STEP, call.label, component=True), call]
+
+
+def _head(args, check=HEAD, label=""):
+    return _with_rnn_forward(Call("many_to_one", args, check, label), args[:5])
+
+
+def _experiment(args, check=None, label=""):
+    X, X_changed, W_xh, W_hh, b_h = args
+    return _with_rnn_forward(Call("state_difference", args, check, label), (X, None, W_xh, W_hh, b_h),
+                             (X_changed, None, W_xh, W_hh, b_h))
+
+
 def names_one_hot(rng, T=8, B=60):
     """A random draw of names with at least T letters, one-hot (T, B, 26), and the same with another first letter."""
     names = [name for name in load_names() if len(name) >= T and name.isalpha() and name.isascii()]
@@ -130,19 +154,19 @@ def probes(rng):
                                     Call("rnn_forward", sequence(size(2, 10), size(), size(), size(), True), FORWARD,
                                          "h0=None"),
                                     Call("rnn_forward", sequence(size(2, 8), size(), size(), size()), FORWARD)],
-        "test_many_to_one_visible": [("many_to_one", head(size(2, 6), size(), size(), size(), size(), zero_start=True))],
-        "test_many_to_one_hidden": [Call("many_to_one", head(1, size(2, 5), 1, size(), 1), HEAD, "T=1, K=1"),
-                                    Call("many_to_one", head(T, T, size(), size(), size(2, 4)), HEAD, "T=B"),
-                                    Call("many_to_one", head(size(2, 8), size(), size(), size(), size()), HEAD)],
-        "test_rnn_jacobian_visible": [("rnn_jacobian", jacobian(size(), size(), size()))],
-        "test_rnn_jacobian_hidden": [Call("rnn_jacobian", jacobian(size(2, 6), size(), size(2, 6)), _jacobian),
-                                     Call("rnn_jacobian", jacobian(1, size(), 1), _jacobian, "B=1, H=1")],
+        "test_many_to_one_visible": _head(head(size(2, 6), size(), size(), size(), size(), zero_start=True), None),
+        "test_many_to_one_hidden": (_head(head(1, size(2, 5), 1, size(), 1), label="T=1, K=1")
+                                    + _head(head(T, T, size(), size(), size(2, 4)), label="T=B")
+                                    + _head(head(size(2, 8), size(), size(), size(), size()))),
+        "test_rnn_jacobian_visible": _with_step(Call("rnn_jacobian", jacobian(size(), size(), size()))),
+        "test_rnn_jacobian_hidden": (_with_step(Call("rnn_jacobian", jacobian(size(2, 6), size(), size(2, 6)), _jacobian))
+                                     + _with_step(Call("rnn_jacobian", jacobian(1, size(), 1), _jacobian, "B=1, H=1"))),
         "test_softmax_readout_visible": [("softmax_readout", readout(size(), size(), size(), size(2, 6)))],
         "test_softmax_readout_hidden": [Call("softmax_readout", readout(T_readout, T_readout + size(1, 3), size(), 2),
                                              _readout, "T different from B, K=2"),
                                         Call("softmax_readout", readout(size(2, 5), size(2, 5), size(), size(3, 7), 1000.0),
                                              _readout, "scores near 1000")],
-        "test_state_difference_visible": [("state_difference", experiment(1.0))],
-        "test_state_difference_hidden": [Call("state_difference", experiment(0.5), _difference, "||W_hh||_2 = 0.5"),
-                                         Call("state_difference", experiment(3.0), _difference, "||W_hh||_2 = 3")],
+        "test_state_difference_visible": _experiment(experiment(1.0)),
+        "test_state_difference_hidden": (_experiment(experiment(0.5), _difference, "||W_hh||_2 = 0.5")
+                                         + _experiment(experiment(3.0), _difference, "||W_hh||_2 = 3")),
     }

@@ -5,7 +5,8 @@ check (a batch of one, sequences of one token, another pad id; RNN, LSTM, GRU, b
 LSTM and GRU on unsorted padded batches; a classifier with a GRU and with a bidirectional LSTM).
 The kernel builds the ``torch.nn`` layers from the grader's weights; the grader rebuilds the same
 layers to name the classic mistakes (``rnncourse.grading.packing``). classify runs the student's
-own final_states.
+own final_states, names_experiment their pad_batch_ids, final_states and classify: when such a
+component is wrong on the grader's inputs, the composed function's feedback says so.
 
 The newer tasks: classifier_parameter_count for every cell and both directions on sizes too large
 to build, compared exactly (an int), the classic counting slips of ``rnncourse.grading.text_model``
@@ -14,12 +15,14 @@ T_max different from B, on CPU in float64 and on the ``meta`` device in float32;
 with the grader's seed, judged by properties (majority about one half, bag of characters above it,
 the recurrent classifier above the bag).
 """
+from dataclasses import replace
+
 import numpy as np
 
 from autograder.probes import Call
 from autograder.probes.judge import Feedback, fields, keys, same_array
 from autograder.probes.wire import Module, Tensor
-from rnncourse.grading.packing import final_state_mistakes, reference_final_states
+from rnncourse.grading.packing import final_state_mistakes, padding_mistakes, reference_final_states
 from rnncourse.grading.text_model import masked_mean_pool_mistakes, parameter_count_mistakes
 
 HIDDEN = {
@@ -78,8 +81,9 @@ def _names(got, want, args):
                        "guess: count each letter of the name (not the padding) and train the linear layer on the counts.")
     if not values["recurrent"] > values["bag_of_characters"] + 0.03:
         raise Feedback(f"Your recurrent classifier reaches {values['recurrent']:.3f} against {values['bag_of_characters']:.3f} "
-                       "for the bag of characters with seed " f"{args[0]}: train it as specified (Adam, lr 0.01, 8 epochs, "
-                       "batches of 32, your pad_batch_ids and classify).")
+                       "for the bag of characters with seed " f"{args[0]}, while your pad_batch_ids, final_states and "
+                       "classify are right on the grader's inputs: train it as specified (Adam, lr 0.01, 8 epochs, "
+                       "batches of 32).")
 
 
 
@@ -93,7 +97,15 @@ def _layer(spec: Module):
 
 def _padded(got, want, args):
     ids, lengths = fields("pad_batch_ids", got, 2)
-    same_array("ids", ids, want[0], mistakes={"ids is batch-first; use time-major (T_max, B).": want[0].T})
+    sequences, pad_id = args[0], (args[1] if len(args) > 1 else None)
+    padding = np.arange(want[0].shape[0])[:, None] >= np.array([len(s) for s in sequences])[None, :]   # (T_max, B)
+    values = np.asarray(ids)[padding] if np.shape(ids) == want[0].shape else np.array([])
+    if pad_id is None and values.size and np.all(values == values[0]) and values[0] != 0 and \
+            np.array_equal(np.asarray(ids)[~padding], want[0][~padding]):
+        raise Feedback(f"Called without pad_id, pad_batch_ids pads with {values[0]}: the default pad_id is 0.")
+    mistakes = {"ids is batch-first; use time-major (T_max, B).": want[0].T,
+                **{m: v.numpy() for m, v in padding_mistakes(sequences, 0 if pad_id is None else pad_id).items()}}
+    same_array("ids", ids, want[0], mistakes=mistakes)
     same_array("lengths", lengths, want[1])
 
 
@@ -107,6 +119,10 @@ def _final(got, want, args):
                mistakes=mistakes)
 
 
+SIGMOID = ("These are sigmoids of the scores, one per class: the softmax over the classes makes each text's "
+           "probabilities sum to 1.")
+
+
 def _classified(got, want, args):
     import torch
 
@@ -116,7 +132,8 @@ def _classified(got, want, args):
         scores = out(torch.relu(dense(reference_final_states(rnn, embedding(ids), lengths))))
     same_array(f"classify with a {args[1].name}", got, want, mistakes={
         "These are the scores: apply the softmax over the classes.": scores.numpy(),
-        "The softmax ran over the batch axis: use dim=-1.": torch.softmax(scores, 0).numpy()})
+        "The softmax ran over the batch axis: use dim=-1.": torch.softmax(scores, 0).numpy(),
+        SIGMOID: torch.sigmoid(scores).numpy()})
 
 
 def probes(rng):
@@ -167,7 +184,10 @@ def probes(rng):
                   module("Linear", {"weight": (Dd, H * (1 + bidirectional)), "bias": (Dd,)}, in_features=H * (1 + bidirectional),
                          out_features=Dd),
                   module("Linear", {"weight": (C, Dd), "bias": (C,)}, in_features=Dd, out_features=C))
-        return Call("classify", layers + (Tensor(ids), Tensor(lengths)), _classified, f"{name}, bidirectional={bidirectional}")
+        label = f"{name}, bidirectional={bidirectional}"
+        embedded = Tensor(layers[0].state["weight"][ids])                     # what embedding(ids) gives
+        return [Call("final_states", (layers[1], embedded, Tensor(lengths)), _final, label, component=True),
+                Call("classify", layers + (Tensor(ids), Tensor(lengths)), _classified, label)]
 
     def count(cell, bidirectional):
         sizes = [int(rng.integers(1000, 50001)), int(rng.integers(50, 301)), int(rng.integers(50, 301)),
@@ -192,11 +212,13 @@ def probes(rng):
                                                    for bidirectional in (False, True)],
         "test_masked_mean_pool_hidden": pool(T_pool, 1, int(rng.integers(1, 4))) + pool(T_pool, T_pool + int(rng.integers(1, 4)),
                                                                                         int(rng.integers(2, 5))),
-        "test_names_experiment_hidden": [Call("names_experiment", (int(rng.integers(1, 10_000)),), _names)],
+        "test_names_experiment_hidden": ([replace(call, component=True) for call in
+                                          [pad(int(rng.integers(2, 10)), 0, _padded)] + classify("GRU", False)]
+                                         + [Call("names_experiment", (int(rng.integers(1, 10_000)),), _names)]),
         "test_pad_batch_ids_visible": [pad(int(rng.integers(2, 5)), 0)],
         "test_pad_batch_ids_hidden": [pad(1, 0, _padded, "a batch of one"), pad(int(rng.integers(2, 10)), None, _padded,
                                                                                    "the default pad id"),
                                       pad(int(rng.integers(2, 10)), 3, _padded, "pad_id=3")],
         "test_final_states_hidden": [final("RNN", False), final("LSTM", False), final("LSTM", True), final("GRU", True)],
-        "test_classify_hidden": [classify("GRU", False), classify("LSTM", True)],
+        "test_classify_hidden": classify("GRU", False) + classify("LSTM", True),
     }

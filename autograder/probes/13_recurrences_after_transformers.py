@@ -11,7 +11,9 @@ shows. The experiment runs the student's three NumPy functions on the standardis
 the grader's weights (update-gate biases of 2 to 3, so that every unit's product of a_t underflows
 within the series) and its own initial state; its result is judged by properties: the scan within
 1e-8 of the loop at every length, the cumulative product too on the first 20 steps but not on the
-whole series.
+whole series. The scan, the cumulative form and the experiment run the student's own components
+(min_gru_coefficients; the loop, the scan and the cumulative form) first on their inputs: when one
+is wrong there, their feedback says so instead of naming a slip of their own.
 """
 import numpy as np
 
@@ -19,7 +21,7 @@ from autograder.probes import Call
 from autograder.probes.judge import Feedback, array_check, as_numbers, keys, meta_check, same_array, tuple_check
 from autograder.probes.wire import Tensor
 from rnncourse.data.timeseries import load_co2_monthly
-from rnncourse.grading.min_gru import coefficient_mistakes, state_mistakes
+from rnncourse.grading.min_gru import coefficient_mistakes, scan_mistakes, state_mistakes
 
 HIDDEN = {
     "test_min_gru_coefficients_hidden": "min_gru_coefficients on random shapes (T = 1, B = 1, H = 1 included).",
@@ -38,10 +40,11 @@ FIXED = ("Make every new tensor from the inputs (torch.ones_like, X.new_zeros, d
 COEFFICIENTS = tuple_check(("a", "b"), mistakes=coefficient_mistakes,
                            hints={"a": "a_t = 1 - sigmoid(x_t @ W_z.T + b_z).", "b": "b_t = z_t * g(x_t @ W_h.T + b_h)."})
 SEQUENTIAL = array_check("the states", mistakes=state_mistakes, hint=STATES)
+PARALLEL = array_check("the states", mistakes=scan_mistakes, hint=STATES)
 
 
 def _torch_states(got, want, args):
-    same_array("the states", got, want, mistakes=state_mistakes(*(a.value for a in args)), hint=STATES,
+    same_array("the states", got, want, mistakes=scan_mistakes(*(a.value for a in args)), hint=STATES,
                float64_reason="the inputs are float64 tensors and the result keeps their dtype")
 
 
@@ -80,12 +83,21 @@ def probes(rng):
         X, h0 = rng.normal(size=(T, B, D)), rng.normal(size=(B, H))
         return (X, h0, *(rng.uniform(-bound, bound, size=s) for s in ((H, D), (H,), (H, D), (H,))))
 
-    def hidden(name, check, sizes, coefficients=False):
+    def hidden(name, check, sizes, coefficients=False, components=()):
+        """Calls of ``name``; ``components``: the functions it runs, called first on its inputs."""
         calls = []
         for T, B, D, H in sizes:
             args = inputs(T, B, D, H)
-            calls.append(Call(name, args[:1] + args[2:] if coefficients else args, check, f"T={T}, B={B}, D={D}, H={H}"))
+            label = f"T={T}, B={B}, D={D}, H={H}"
+            calls += [component_call(function, args, label) for function in components]
+            calls.append(Call(name, args[:1] + args[2:] if coefficients else args, check, label))
         return calls
+
+    def component_call(function, args, label):
+        """The student's ``function`` on a composed function's inputs (X, h0, W_z, b_z, W_h, b_h), as a component."""
+        if function == "min_gru_coefficients":
+            return Call(function, args[:1] + args[2:], COEFFICIENTS, label, component=True)
+        return Call(function, args, {"min_gru_parallel": PARALLEL}.get(function, SEQUENTIAL), label, component=True)
 
     def torch_calls(T, B, D, H):
         args = tuple(Tensor(a) for a in inputs(T, B, D, H))
@@ -105,7 +117,10 @@ def probes(rng):
         weights = (rng.uniform(-0.5, 0.5, size=(H, 1)), rng.uniform(2.0, 3.0, size=H),
                    rng.uniform(-1.0, 1.0, size=(H, 1)), rng.uniform(-0.5, 0.5, size=H))
         lengths = [20, size(50, 150), len(X)]
-        return Call("long_sequence_errors", (X, rng.normal(size=(1, H)), *weights, lengths), _long_errors, f"H={H}")
+        args = (X, rng.normal(size=(1, H)), *weights)
+        return ([component_call(f, (X[:20],) + args[1:], f"the series' first 20 steps, H={H}")
+                 for f in ("min_gru_sequential", "min_gru_parallel", "min_gru_cumulative")]
+                + [Call("long_sequence_errors", args + (lengths,), _long_errors, f"H={H}")])
 
     visible = inputs(odd_T(), size(), size(1, 4), size())
     return {
@@ -115,14 +130,16 @@ def probes(rng):
         "test_min_gru_sequential_visible": [("min_gru_sequential", visible)],
         "test_min_gru_sequential_hidden": hidden("min_gru_sequential", SEQUENTIAL,
                                                  [(1, 1, 1, 1), (odd_T(), size(), size(1, 4), size())]),
-        "test_min_gru_parallel_visible": [("min_gru_parallel", visible)],
-        "test_min_gru_parallel_hidden": hidden("min_gru_parallel", SEQUENTIAL,
+        "test_min_gru_parallel_visible": [component_call("min_gru_coefficients", visible, ""),
+                                          Call("min_gru_parallel", visible)],
+        "test_min_gru_parallel_hidden": hidden("min_gru_parallel", PARALLEL,
                                                [(1, 1, 1, 1), (2, 1, 2, 1), (odd_T(), size(), size(1, 4), size()),
-                                                (8, size(), size(1, 4), size())]),
+                                                (8, size(), size(1, 4), size())], components=("min_gru_coefficients",)),
         "test_min_gru_parallel_torch_visible": [Call("min_gru_parallel_torch", tuple(Tensor(a) for a in visible))],
         "test_min_gru_parallel_torch_hidden": torch_calls(1, 1, 1, 1) + torch_calls(odd_T(), size(), size(1, 4), size()),
         "test_min_gru_cumulative_visible": [("min_gru_cumulative", visible)],
         "test_min_gru_cumulative_hidden": hidden("min_gru_cumulative", SEQUENTIAL,
-                                                 [(1, 1, 1, 1), (odd_T(), size(), size(1, 4), size())]),
-        "test_long_sequence_errors_hidden": [long_series()],
+                                                 [(1, 1, 1, 1), (odd_T(), size(), size(1, 4), size())],
+                                                 components=("min_gru_coefficients",)),
+        "test_long_sequence_errors_hidden": long_series(),
     }

@@ -34,7 +34,8 @@ def rnn_jacobian_mistakes(h_prev, x_t, W_xh, W_hh, b_h) -> dict[str, np.ndarray]
             rnn_jacobian(*args, transpose=True),
         "scales the COLUMNS of W_hh by the slope: unit i's slope 1 - h_t[i]^2 multiplies row i, "
         "J = diag(1 - h_t^2) W_hh (mind which axis the broadcast adds).": rnn_jacobian(*args, rows=False),
-        "uses 1 - a_t^2 as the slope: tanh' must be evaluated at a_t, tanh'(a_t) = 1 - tanh(a_t)^2 = 1 - h_t^2.":
+        "uses 1 - a_t^2 as the slope: tanh' must be evaluated at a_t, tanh'(a_t) = 1 - tanh(a_t)^2 = 1 - h_t^2 "
+        "(the same numbers come from an rnn_step_forward that is missing the tanh, if you call it).":
             rnn_jacobian(*args, slope="preactivation"),
         "uses the slope of the PREVIOUS state, 1 - h_prev^2: the tanh that h_t comes out of is this step's, "
         "so the slope is 1 - h_t^2.": rnn_jacobian(*args, slope="previous"),

@@ -47,6 +47,10 @@ def cross_entropy_grad_mistakes(logits, targets, temperature) -> dict[str, np.nd
     return {m: v for m, v in mistakes.items() if not np.allclose(v, right)}   # N = 1 or tau = 1 hide some
 
 
+# A cross_entropy_grad that returns the gradient of the sum gives the same numbers to a caller.
+SUM_GRADIENT = " (if you call cross_entropy_grad: its gradient is that of the sum)"
+
+
 def embedding_loss_mistakes(ids, targets, E, W_hy, b_y) -> dict[str, dict[str, np.ndarray]]:
     """{"loss" | "dE" | "dW_hy" | "db_y": {message: wrong value}} for the embedding + softmax loss."""
     ids = np.asarray(ids)
@@ -70,10 +74,10 @@ def embedding_loss_mistakes(ids, targets, E, W_hy, b_y) -> dict[str, dict[str, n
     if len(np.unique(ids)) < N:
         found["dE"]["dE[ids] = ... overwrites: an id that occurs several times must collect every row's "
                     "gradient (np.add.at(dE, ids, G @ W_hy), or a loop with +=)."] = overwritten
-    found["dE"]["dE is not divided by N: the gradient of the mean loss is (p - onehot(y)) / N."] = \
+    found["dE"][f"dE is not divided by N: the gradient of the mean loss is (p - onehot(y)) / N{SUM_GRADIENT}."] = \
         scatter((p - Y) @ W_hy)
-    found["dW_hy"]["dW_hy is not divided by N: the gradient of the mean loss is (p - onehot(y)) / N."] = (p - Y).T @ X
-    found["db_y"]["db_y is not divided by N: the gradient of the mean loss is (p - onehot(y)) / N."] = (p - Y).sum(0)
+    found["dW_hy"][f"dW_hy is not divided by N: the gradient of the mean loss is (p - onehot(y)) / N{SUM_GRADIENT}."] = (p - Y).T @ X
+    found["db_y"][f"db_y is not divided by N: the gradient of the mean loss is (p - onehot(y)) / N{SUM_GRADIENT}."] = (p - Y).sum(0)
     found["db_y"]["db_y is the mean of the rows of dL/dz; the bias adds to every row, so its gradient is their sum."] = \
         G.mean(0)
     return found

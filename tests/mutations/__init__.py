@@ -124,11 +124,15 @@ GENERIC = [re.compile(p) for p in (
     r"held-out loss (of your model )?is [0-9.]+ nats",
 )]
 PREFIX = re.compile(r"^the grader called .*? on its own inputs: ")
+# A composed function's test that found the student's own component wrong quotes that component's check.
+COMPONENT = re.compile(r"^this test runs your (\w+), and on the grader's inputs.*? your \1 is wrong: (.*?)"
+                       r"(?: Fix \1 first \(its own test says more\)\.)?$")
 
 
 def claim(message: str) -> str:
     """The part of a failure message that names a cause, or '' if it only says what differs."""
     text = PREFIX.sub("", message.split(" Hint: ")[0]).strip()
+    text = COMPONENT.sub(r"\2", text)
     text = re.sub(r" \(Your result is float32; .*\)$", "", text)
     return "" if any(p.search(text) for p in GENERIC) else text
 

@@ -135,5 +135,9 @@ def all_generated(assignments: list[str], limit: int | None = None) -> list[Muta
     out = []
     for assignment in assignments:
         for function, source in solution_cells(assignment).items():
+            try:
+                ast.parse(source)
+            except SyntaxError:             # a written answer (markdown), not code
+                continue
             out += generated(assignment, function, source, limit)
     return out

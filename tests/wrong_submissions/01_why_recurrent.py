@@ -21,7 +21,7 @@ CASES = [
             "    for t in range(X.shape[0]):\n"
             "        h = np.tanh(X[t] @ W_xh.T + b_h)\n"
             "    return h\n")},
-        failing={"test_recurrent_summary_visible": "without the W_hh h_{t-1} term",
+        failing={"test_recurrent_summary_visible": "leaves out the recurrent term",
                  "test_recurrent_summary_hidden": "recurrent_summary"},
         composed={"test_order_experiment_visible", "test_order_experiment_hidden"},
     ),
