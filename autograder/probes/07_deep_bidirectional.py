@@ -190,9 +190,9 @@ def probes(rng):
                                               driver="twice")],
         "test_masked_rnn_visible": [masked(size(2, 6), size(2, 4), size(), size())],
         "test_masked_rnn_hidden": [hidden(masked(1, 1, 1, 1), _masked, "T=1, B=1, D=1, H=1"),
-                                   hidden(masked(size(2, 8), size(2, 6), size(), size()), _masked)],
+                                   hidden(masked(size(3, 8), size(2, 6), size(), size(2, 6)), _masked)],  # T >= 3: a length-1 row has 2 padded steps; H >= 2: a transposed W_hh shows
         "test_last_real_step_visible": [last(size(2, 6), size(2, 4), size())],
         "test_last_real_step_hidden": [hidden(last(1, 1, 1), LAST, "T=1, B=1"),
-                                       hidden(last(size(2, 9), size(2, 7), size()), LAST)],
+                                       hidden(last(size(3, 9), size(2, 7), size()), LAST)],
         "test_readout_accuracy_visible": readouts(1000, 0, 700),      # the notebook's names
     }
