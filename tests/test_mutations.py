@@ -30,6 +30,8 @@ REPRESENTATIVE = [
     "11_forecasting:rmse:wrong_axis",
     "12_training_practice:clip_grad_norm:iterates_parameters_twice",
     "12_training_practice:train_with_early_stopping:restores_only_when_stopping",
+    "13_recurrences_after_transformers:min_gru_parallel:a_updated_first",
+    "14_capstone_char_lm:rnn_lm_loss:embedding_buffered",
 ]
 
 

@@ -112,7 +112,7 @@ def names_one_hot(rng, T=8, B=60):
 
 
 def probes(rng):
-    def size(low=1, high=7):
+    def size(low=2, high=7):   # sizes of 1 only where a case asks for them: a 1x1 W_hh hides a transpose
         return int(rng.integers(low, high + 1))
 
     def weights(D, H):

@@ -144,7 +144,7 @@ def probes(rng):
     return {
         "test_attention_weights_visible": [weights(size(2, 6), size(2, 4), size())],
         "test_attention_weights_hidden": [hidden(weights(1, 1, 1), WEIGHTS, "S=1, B=1, H=1"),
-                                          hidden(weights(size(2, 8), size(2, 6), size()), WEIGHTS),
+                                          hidden(weights(size(2, 8), size(2, 6), size(2, 6)), WEIGHTS),  # H >= 2: scores over sqrt(H) differ
                                           hidden(weights(size(2, 7), size(2, 5), size(4, 8), 100.0), WEIGHTS, "large scores")],
         "test_context_vector_visible": [context(size(2, 6), size(2, 4), size())],
         "test_context_vector_hidden": [hidden(context(1, 1, 1), CONTEXT, "S=1, B=1, H=1"),
