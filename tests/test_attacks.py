@@ -204,7 +204,9 @@ def test_probes_catch_what_the_in_kernel_tests_miss(attacked):
     """Without the grader's own probes, tricking the kernel would pay; with them it does not."""
     results, _ = attacked
     tricked = {name: r.score for (a, name, probes), r in results.items() if not probes and r.score > 0}
-    assert {"redefine_check_helpers", "monkeypatch_numpy", "always_equal_objects", "forged_kernel_replies"} <= set(tricked), tricked
+    # (objects that compare equal to anything now also equal a listed classic mistake of 01's visible
+    # cases, so even the in-kernel tests fail them)
+    assert {"redefine_check_helpers", "monkeypatch_numpy", "forged_kernel_replies"} <= set(tricked), tricked
     for name in tricked:
         result = results[("01_why_recurrent", name, True)]
         assert result.score == 0
