@@ -18,18 +18,27 @@ def test_every_listed_mistake_is_told_apart_on_the_graders_inputs(assignment):
     assert not found, "\n".join(map(str, found))
 
 
-def test_the_separation_check_sees_a_one_unit_case_that_hides_a_transpose(monkeypatch):
-    """Keep only the first call of each test: recurrent_summary's is T = B = H = 1, where W_hh is
-    1x1 and "W_hh transposed" gives the right answer. The check must report it."""
+def test_the_separation_check_sees_a_mistake_that_gives_the_right_answer(monkeypatch):
+    """A check whose listed mistake equals the right answer on its inputs (as a transposed W_hh does
+    when H = 1): the separation check must report it."""
+    import dataclasses
     import functools
+
+    from autograder.probes import judge
 
     probes = spec("01_why_recurrent")["probes"]
 
-    @functools.wraps(probes)
-    def first_calls_only(rng):
-        return {gid: calls[:1] for gid, calls in probes(rng).items()}
+    def blind(got, want, args):
+        judge.same_array("h_T", got, want, mistakes={"a mistake that gives the right answer": want})
 
-    monkeypatch.setitem(spec("01_why_recurrent"), "probes", first_calls_only)
+    @functools.wraps(probes)
+    def with_a_blind_mistake(rng):
+        drawn = probes(rng)
+        first = drawn["test_recurrent_summary_hidden"][0]
+        drawn["test_recurrent_summary_hidden"] = [dataclasses.replace(first, check=blind)]
+        return drawn
+
+    monkeypatch.setitem(spec("01_why_recurrent"), "probes", with_a_blind_mistake)
     found = unseparated("01_why_recurrent", (0,))
-    assert any(f.grade_id == "test_recurrent_summary_hidden" and "transposed" in f.message
-               and f.why == "equals the right answer" for f in found), found
+    assert [(f.grade_id, f.message, f.why) for f in found] == [
+        ("test_recurrent_summary_hidden", "a mistake that gives the right answer", "equals the right answer")], found
