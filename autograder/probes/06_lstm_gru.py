@@ -14,8 +14,9 @@ from autograder.probes.judge import (Feedback, component_check, fields, keys, me
                                     tuple_check)
 from autograder.probes.wire import Tensor
 from rnncourse.data.synthetic import order_task
-from rnncourse.grading.gated import gru_layer_mistakes, lstm_distance_mistakes, parameter_count_mistakes
-from rnncourse.grading.gates import gru_mistakes, lstm_backward_mistakes
+from rnncourse.grading.gated import (gru_layer_mistakes, lstm_distance_mistakes, lstm_mapping_mistakes,
+                                     parameter_count_mistakes)
+from rnncourse.grading.gates import gru_mistakes, lstm_backward_mistakes, lstm_forward_mistakes
 
 HIDDEN = {
     "test_lstm_cell_forward_hidden": "lstm_cell_forward on random shapes (B = 1, H = 1 included), as torch.nn.LSTMCell computes it.",
@@ -40,8 +41,9 @@ GATES = "c_t = f * c_prev + i * g, gates in the order i, f, g, o."
 def _lstm(got, want, args):
     """c_t first (the gates show there), then h_t."""
     h_t, c_t = fields("lstm_cell_forward", got, 2)
-    same_array("c_t", c_t, want[1], hint=GATES)
-    same_array("h_t", h_t, want[0], hint="h_t = o * tanh(c_t).")
+    wrong = lstm_forward_mistakes(*args)
+    same_array("c_t", c_t, want[1], mistakes=wrong["c_t"], hint=GATES)
+    same_array("h_t", h_t, want[0], mistakes=wrong["h_t"], hint="h_t = o * tanh(c_t).")
 
 
 BACKWARD = tuple_check(("dx", "dh_prev", "dc_prev", "dW_ih", "dW_hh", "db"), mistakes=lstm_backward_mistakes,
@@ -87,7 +89,7 @@ def _mapping(got, want, args):
     with torch.no_grad():
         out, _ = lstm(torch.from_numpy(X))
     same_array(f"nn.LSTM's outputs with your weights (D={D}, H={H})", out.numpy(), np.stack(outs),
-               hint="gate order i, f, g, o; columns [:H] of each W[k] are W_hh, [H:] are W_ih; one bias set to zero.")
+               mistakes=lambda: lstm_mapping_mistakes(W, b, X), hint="gate order i, f, g, o; columns [:H] of each W[k] are W_hh, [H:] are W_ih; one bias set to zero.")
 
 
 def _count(got, want, args):
@@ -198,12 +200,12 @@ def probes(rng):
 
     return {
         "test_lstm_cell_forward_visible": [("lstm_cell_forward", lstm(size(2, 5), size(), size(2, 6)))],
-        "test_lstm_cell_forward_hidden": hidden("lstm_cell_forward", lstm, _lstm, [(1, 1, 1), (size(2, 6), size(), size())]),
+        "test_lstm_cell_forward_hidden": hidden("lstm_cell_forward", lstm, _lstm, [(1, 1, 1), (size(2, 6), size(), size(2, 6))]),
         "test_lstm_cell_backward_visible": [("lstm_cell_backward", lstm_backward(size(2, 5), size(), size(2, 5)))],
         "test_lstm_cell_backward_hidden": hidden("lstm_cell_backward", lstm_backward, BACKWARD,
-                                                 [(1, 1, 1), (size(2, 6), size(), size())]),
+                                                 [(1, 1, 1), (size(2, 6), size(), size(2, 6))]),
         "test_gru_cell_forward_visible": [("gru_cell_forward", gru(size(2, 5), size(), size(2, 6)))],
-        "test_gru_cell_forward_hidden": hidden("gru_cell_forward", gru, _gru, [(1, 1, 1), (size(2, 6), size(), size())]),
+        "test_gru_cell_forward_hidden": hidden("gru_cell_forward", gru, _gru, [(1, 1, 1), (size(2, 6), size(), size(2, 6))]),
         "test_lstm_params_to_torch_hidden": [notes(1, 1), notes(size(2, 5), size(2, 5))],
         "test_recurrent_parameter_count_visible": [("recurrent_parameter_count", (size(), size(2, 8), 2, 4, True))],
         "test_recurrent_parameter_count_hidden": [count(size(2, 9), 1, 1, False), count(size(2, 9), size(2, 4), 3, False),

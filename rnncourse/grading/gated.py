@@ -7,8 +7,12 @@
 - the LSTM's gradient by distance from the end, run with the cell's own forward and backward: the
   cell-state gradient not carried from step to step, the norms indexed by step, the cell state's
   gradient reported instead of the hidden state's;
-- a GRU layer as ``nn.GRU`` computes it: the reset gate before the product, z and 1 - z
-  swapped, every step started from h0, a given h0 ignored.
+- a GRU layer as ``nn.GRU`` computes it: the reset gate before the product (alone, or with z
+  on the candidate as in Chung et al.'s GRU), z and 1 - z swapped, every step started from h0, a given h0 ignored;
+- the notes' per-gate LSTM weights ``W[k] = [W_hk | W_xk]`` (H, H + D) loaded into ``nn.LSTM``: the
+  gates stacked in the dicts' order f, i, C, o or with the candidate last, the columns split the
+  wrong way round, b in both biases (which nn.LSTM adds). Such a mistake is seen in what ``nn.LSTM``
+  computes with the arrays, the states (T, B, H) of a sequence from zero states.
 
 Each function takes the inputs of the function the student writes and returns ``{message:
 wrong value}``; a message whose value equals the right one or another message's is dropped
@@ -19,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..numpy_ref.gru import gru_reset_before_step_forward, gru_step_forward
-from ..numpy_ref.lstm import lstm_step_backward, lstm_step_forward
+from ..numpy_ref.lstm import lstm_forward, lstm_step_backward, lstm_step_forward
 from .gradient_flow import distinct
 
 
@@ -115,9 +119,19 @@ def _gate(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, index):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
+def _reset_first_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
+    """nn.GRU's step with the reset gate before the product: n = tanh(W_in x + b_in + (r * h_prev) W_hn^T + b_hn)."""
+    H = h_prev.shape[1]
+    r, z = _gate(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, 0), _gate(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, 1)   # (B, H)
+    n = np.tanh(x_t @ W_ih[2 * H:].T + b_ih[2 * H:] + (r * h_prev) @ W_hh[2 * H:].T + b_hh[2 * H:])
+    return ((1.0 - z) * n + z * h_prev,)
+
+
 def gru_layer_mistakes(X, h0, W_ih, W_hh, b_ih, b_hh) -> dict[str, np.ndarray]:
     args = (X, h0, W_ih, W_hh, b_ih, b_hh)
     mistakes = {
+        "The reset gate is applied before the product, (r * h_prev) @ W_hn.T; nn.GRU applies it after: "
+        "n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)).": gru_layer(*args, step=_reset_first_step),
         "The reset gate is applied before the product, (r * h_prev) @ W_hn.T, and lets z take the candidate: that is "
         "the GRU of Chung et al.; nn.GRU computes n = tanh(W_in x + b_in + r * (W_hn h_prev + b_hn)) and "
         "h_t = (1 - z) * n + z * h_prev.": gru_layer(*args, step=gru_reset_before_step_forward),
@@ -133,3 +147,34 @@ def gru_layer_mistakes(X, h0, W_ih, W_hh, b_ih, b_hh) -> dict[str, np.ndarray]:
         mistakes["The given h0 is ignored (the state starts from zeros): use h0 when it is given, zeros only when it is None."] = \
             gru_layer(X, None, W_ih, W_hh, b_ih, b_hh)
     return distinct(gru_layer(*args), mistakes)
+
+
+# ---------------------------------------------------------------- the notes' LSTM weights in nn.LSTM
+
+NOTES_ORDER, TORCH_ORDER = ("f", "i", "C", "o"), ("i", "f", "C", "o")
+
+
+def lstm_mapping_states(W, b, X, *, order=TORCH_ORDER, columns="h first", biases=1) -> np.ndarray:
+    """States (T, B, H) that nn.LSTM computes from zero states when loaded from the notes' ``W``, ``b``
+    with the gates stacked in ``order``; ``columns`` "x first" takes the first D columns as W_ih;
+    ``biases`` 2 puts b in both bias vectors."""
+    H = W["f"].shape[0]
+    D = W["f"].shape[1] - H
+    stacked = np.concatenate([W[k] for k in order])                           # (4H, H + D)
+    W_hh, W_ih = (stacked[:, :H], stacked[:, H:]) if columns == "h first" else (stacked[:, D:], stacked[:, :D])
+    bias = np.concatenate([b[k] for k in order])                              # (4H,)
+    return lstm_forward(X, None, None, W_ih, W_hh, bias, (biases - 1) * bias)[0]
+
+
+def lstm_mapping_mistakes(W, b, X) -> dict[str, np.ndarray]:
+    """``{message: wrong states}`` of nn.LSTM loaded with a slip of the mapping."""
+    return distinct(lstm_mapping_states(W, b, X), {
+        "The gates are in the dicts' order f, i, C, o; nn.LSTM stacks them as i, f, g, o.":
+            lstm_mapping_states(W, b, X, order=NOTES_ORDER),
+        "The candidate C is stacked last; nn.LSTM stacks i, f, g, o: the candidate is the THIRD block, the output "
+        "gate the last.": lstm_mapping_states(W, b, X, order=("i", "f", "o", "C")),
+        "The columns are split the wrong way round: in the notes W[k] multiplies [h_{t-1}, x_t], so its first H "
+        "columns are weight_hh_l0's and its last D columns weight_ih_l0's.": lstm_mapping_states(W, b, X, columns="x first"),
+        "nn.LSTM ADDS its two biases: put b in one of them and zeros in the other, not b in both.":
+            lstm_mapping_states(W, b, X, biases=2),
+    })
