@@ -3,47 +3,13 @@ import numpy as np
 
 from autograder.cases import case
 from rnncourse.data.synthetic import order_task
-from rnncourse.grading.gated import gru_layer_mistakes, lstm_distance_mistakes, parameter_count_mistakes
-from rnncourse.numpy_ref.gru import gru_reset_before_step_forward
-
-NOTES_ORDER, TORCH_ORDER = ("f", "i", "C", "o"), ("i", "f", "C", "o")
+from rnncourse.grading.gated import (NOTES_ORDER, TORCH_ORDER, gru_layer_mistakes, lstm_distance_mistakes,
+                                     parameter_count_mistakes)
+from rnncourse.grading.gates import gru_mistakes, lstm_forward_mistakes
 
 
 def sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
-
-
-def lstm_forward_mistakes(x_t, h_prev, c_prev, W_ih, W_hh, b_ih, b_hh):
-    H = h_prev.shape[1]
-    A = x_t @ W_ih.T + h_prev @ W_hh.T + b_ih + b_hh
-    i, f, g, o = sigmoid(A[:, :H]), sigmoid(A[:, H:2 * H]), np.tanh(A[:, 2 * H:3 * H]), sigmoid(A[:, 3 * H:])
-    c_t = f * c_prev + i * g
-    return {
-        "c_t": {"c_t = i * c_prev + f * g: the input and forget gates are exchanged (the blocks i and f swapped, or "
-                "f on the candidate instead of c_prev). PyTorch stacks i, f, g, o and c_t = f * c_prev + i * g.":
-                    i * c_prev + f * g,
-                "The gate blocks are in the wrong order: PyTorch stacks i, f, g, o (the candidate g is the THIRD "
-                "block).": f * c_prev + i * np.tanh(A[:, 3 * H:])},
-        "h_t": {"h_t = o * tanh(c_t): the tanh of the cell state is missing.": o * c_t,
-                "h_t should use the NEW cell state c_t, not c_prev.": o * np.tanh(c_prev)},
-    }
-
-
-def gru_mistakes(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
-    H = h_prev.shape[1]
-    Gx, Gh = x_t @ W_ih.T + b_ih, h_prev @ W_hh.T + b_hh
-    r, z = sigmoid(Gx[:, :H] + Gh[:, :H]), sigmoid(Gx[:, H:2 * H] + Gh[:, H:2 * H])
-    n = np.tanh(Gx[:, 2 * H:] + r * Gh[:, 2 * H:])
-    n_before = np.tanh(Gx[:, 2 * H:] + (r * h_prev) @ W_hh[2 * H:].T + b_hh[2 * H:])
-    return {
-        "This is the reset-before-product GRU (Chung et al.'s form), not nn.GRU's: apply the reset gate AFTER the "
-        "product, r * (W_hn h_prev + b_hn), and let z weight the old state.":
-            gru_reset_before_step_forward(x_t, h_prev, W_ih, W_hh, b_ih, b_hh)[0],
-        "z and 1 - z are swapped: in nn.GRU, h_t = (1 - z) * n + z * h_prev (z close to 1 keeps the old state).":
-            z * n + (1 - z) * h_prev,
-        "The reset gate was applied before the product (r * h_prev) @ W_hn.T; nn.GRU applies it after: "
-        "r * (h_prev @ W_hn.T + b_hn).": (1 - z) * n_before + z * h_prev,
-    }
 
 
 def cases(solution):

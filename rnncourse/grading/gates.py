@@ -14,10 +14,14 @@ c_t right, since c_t is checked first). Backward::
     dA  = [dc g i(1-i), dc c_prev f(1-f), dc i (1-g^2), dh_t tanh(c_t) o(1-o)]
     dx = dA W_ih, dh_prev = dA W_hh, dc_prev = dc f, dW_ih = dA^T x, dW_hh = dA^T h_prev, db = sum_b dA
 
-Each slip below changes one of these derivatives; :func:`lstm_backward_mistakes` gives
+Each slip of :data:`SLIPS` changes one of these results; :func:`lstm_backward_mistakes` gives
 ``{result name: {message: wrong value}}`` for the six results. GRU (nn.GRU's form, order r, z, n)::
 
     r = s(Gx_r + Gh_r),  z = s(Gx_z + Gh_z),  n = tanh(Gx_n + r * Gh_n),  h_t = (1 - z) n + z h_prev
+
+:func:`gru_mistakes` gives ``{message: wrong h_t}``: r and z exchanged, z and 1 - z swapped, the reset
+gate missing, before the product (alone or in Chung et al.'s form, with z on the candidate) or with
+b_hn outside it, a sigmoid candidate.
 """
 from __future__ import annotations
 
@@ -152,4 +156,6 @@ def gru_mistakes(x_t, h_prev, W_ih, W_hh, b_ih, b_hh) -> dict[str, np.ndarray]:
         "r * (h_prev @ W_hn.T + b_hn).": step(reset="before"),
         "The bias b_hn is outside the reset gate; nn.GRU puts it inside: n = tanh(Gx_n + r * (W_hn h_prev + b_hn)).":
             step(reset="bias_outside"),
+        "This is the reset-before-product GRU (Chung et al.'s form), not nn.GRU's: apply the reset gate AFTER the "
+        "product, r * (W_hn h_prev + b_hn), and let z weight the old state.": step(reset="before", z_on_old=False),
     }

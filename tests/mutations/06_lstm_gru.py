@@ -50,6 +50,9 @@ MUTANTS = [
     edit("gru_cell_forward", "sigmoid_candidate", "n = np.tanh(", "n = sigmoid(", "named:uses a sigmoid"),
     edit("gru_cell_forward", "reset_outside_bias", "r * Gh[:, 2 * H:]", "r * (Gh[:, 2 * H:] - b_hh[2 * H:]) + b_hh[2 * H:]",
          "named:b_hn is outside the reset gate"),
+    edit("gru_cell_forward", "chung_convention", ("n = np.tanh(Gx[:, 2 * H:] + r * Gh[:, 2 * H:])", "(1.0 - z) * n + z * h_prev"),
+         ("n = np.tanh(Gx[:, 2 * H:] + (r * h_prev) @ W_hh[2 * H:].T + b_hh[2 * H:])", "(1.0 - z) * h_prev + z * n"),
+         "named:reset-before-product GRU (Chung et al.'s form)"),
     # lstm_params_to_torch
     edit("lstm_params_to_torch", "dict_order", 'order = ["i", "f", "C", "o"]', 'order = ["f", "i", "C", "o"]',
          "named:dicts' order f, i, C, o"),
