@@ -16,6 +16,16 @@ def rng():
     return np.random.default_rng(7)
 
 
+def _cell(module, gates_count, rng):
+    """torch's ``module`` (LSTMCell or GRUCell, D -> H) with random weights, and the weights as arrays."""
+    arrays = (rng.normal(size=(gates_count * H, D)), rng.normal(size=(gates_count * H, H)),
+              rng.normal(size=gates_count * H), rng.normal(size=gates_count * H))
+    cell = module(D, H).double()
+    cell.load_state_dict({name: torch.from_numpy(a) for name, a in
+                          zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), arrays)})
+    return cell, arrays
+
+
 def _all_different(values: dict) -> None:
     for (m1, v1), (m2, v2) in itertools.combinations(values.items(), 2):
         assert not np.allclose(v1, v2), f"{m1!r} and {m2!r} give the same numbers"
@@ -23,14 +33,10 @@ def _all_different(values: dict) -> None:
 
 def test_the_lstm_step_without_a_slip_is_torchs_cell_and_every_slip_differs(rng):
     x, h, c = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
-    W_ih, W_hh, b_ih, b_hh = rng.normal(size=(4 * H, D)), rng.normal(size=(4 * H, H)), rng.normal(size=4 * H), \
-        rng.normal(size=4 * H)
-    cell = torch.nn.LSTMCell(D, H).double()
-    cell.load_state_dict({name: torch.from_numpy(a) for name, a in
-                          zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh))})
+    cell, weights = _cell(torch.nn.LSTMCell, 4, rng)
     with torch.no_grad():
         h_t, c_t = (t.numpy() for t in cell(torch.from_numpy(x), (torch.from_numpy(h), torch.from_numpy(c))))
-    args = (x, h, c, W_ih, W_hh, b_ih, b_hh)
+    args = (x, h, c, *weights)
     np.testing.assert_allclose(gates.lstm_forward(*args), (h_t, c_t), rtol=1e-12, atol=1e-12)
     wrong = gates.lstm_forward_mistakes(*args)
     assert len(wrong["c_t"]) + len(wrong["h_t"]) == len(gates.FORWARD_SLIPS)
@@ -42,14 +48,10 @@ def test_the_lstm_step_without_a_slip_is_torchs_cell_and_every_slip_differs(rng)
 
 def test_every_gru_slip_differs_from_torchs_cell_and_from_the_others(rng):
     x, h = rng.normal(size=(B, D)), rng.normal(size=(B, H))
-    W_ih, W_hh, b_ih, b_hh = rng.normal(size=(3 * H, D)), rng.normal(size=(3 * H, H)), rng.normal(size=3 * H), \
-        rng.normal(size=3 * H)
-    cell = torch.nn.GRUCell(D, H).double()
-    cell.load_state_dict({name: torch.from_numpy(a) for name, a in
-                          zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), (W_ih, W_hh, b_ih, b_hh))})
+    cell, weights = _cell(torch.nn.GRUCell, 3, rng)
     with torch.no_grad():
         right = cell(torch.from_numpy(x), torch.from_numpy(h)).numpy()
-    wrong = gates.gru_mistakes(x, h, W_ih, W_hh, b_ih, b_hh)
+    wrong = gates.gru_mistakes(x, h, *weights)
     assert len(wrong) == 7
     _all_different({"right": right, **wrong})
 
