@@ -89,7 +89,8 @@ def _mapping(got, want, args):
     with torch.no_grad():
         out, _ = lstm(torch.from_numpy(X))
     same_array(f"nn.LSTM's outputs with your weights (D={D}, H={H})", out.numpy(), np.stack(outs),
-               mistakes=lambda: lstm_mapping_mistakes(W, b, X), hint="gate order i, f, g, o; columns [:H] of each W[k] are W_hh, [H:] are W_ih; one bias set to zero.")
+               mistakes=lambda: lstm_mapping_mistakes(W, b, X),
+               hint="gate order i, f, g, o; columns [:H] of each W[k] are W_hh, [H:] are W_ih; one bias set to zero.")
 
 
 def _count(got, want, args):

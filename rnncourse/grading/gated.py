@@ -8,7 +8,8 @@
   cell-state gradient not carried from step to step, the norms indexed by step, the cell state's
   gradient reported instead of the hidden state's;
 - a GRU layer as ``nn.GRU`` computes it: the reset gate before the product (alone, or with z
-  on the candidate as in Chung et al.'s GRU), z and 1 - z swapped, every step started from h0, a given h0 ignored;
+  on the candidate as in Chung et al.'s GRU), z and 1 - z swapped, every step started from h0,
+  a given h0 ignored;
 - the notes' per-gate LSTM weights ``W[k] = [W_hk | W_xk]`` (H, H + D) loaded into ``nn.LSTM``: the
   gates stacked in the dicts' order f, i, C, o or with the candidate last, the columns split the
   wrong way round, b in both biases (which nn.LSTM adds). Such a mistake is seen in what ``nn.LSTM``
