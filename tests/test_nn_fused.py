@@ -189,6 +189,27 @@ def test_weight_gradients_split_one_product_by_columns(dtype, monkeypatch):
     torch.testing.assert_close(fused_gemm.linear(dY, W_T.T, b), dY @ W_T + b, **tol)  # W as a transposed view
 
 
+def test_a_shared_buffer_is_one_memory_seen_two_ways(monkeypatch):
+    """Where oneDNN serves float32, ``buffer`` gives a dense tensor and a oneDNN tensor over the
+    same memory: what is written into one is read from the other, and the weight gradient read
+    from the buffer equals the one from an ordinary tensor. Elsewhere (float64) it is a plain tensor."""
+    monkeypatch.setattr(fused_gemm, "MIN_WORK", 0)
+    like = torch.zeros(1)
+    buf = fused_gemm.buffer(7, 12, like, work=1)
+    assert buf.dense.shape == (7, 12) and buf.dense.is_contiguous()
+    values = torch.randn(7, 12, generator=torch.Generator().manual_seed(3))
+    buf.dense.copy_(values)
+    if fused_gemm.SHARED:
+        torch.testing.assert_close(buf.onednn.to_dense(), values, rtol=0, atol=0)
+        Z = torch.randn(7, 5)
+        (dW,), db = fused_gemm.weight_gradients(buf, [Z], bias=True)
+        torch.testing.assert_close(dW, values.T @ Z, rtol=1e-5, atol=1e-5)
+        torch.testing.assert_close(db, values.sum(0), rtol=1e-5, atol=1e-5)
+    else:
+        assert buf.onednn is None
+    assert fused_gemm.buffer(7, 12, like.double(), work=1).onednn is None
+
+
 @pytest.mark.skipif(not HAS_TOOLCHAIN, reason="no C++ compiler or ninja on the PATH")
 @pytest.mark.skipif(os.environ.get("RNNCOURSE_NATIVE") == "0", reason="native loop switched off by RNNCOURSE_NATIVE=0")
 def test_native_loop_compiles_and_runs_where_a_compiler_is():

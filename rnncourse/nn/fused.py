@@ -96,26 +96,31 @@ def _step_onednn(X: Tensor, W_hh: Tensor) -> bool:
     return gemm.onednn_serves(X, X.shape[1] * W_hh.numel())
 
 
-def _batched_grads(need, dA: Tensor, X: Tensor, H_all: Tensor, W_ih: Tensor, dA_h: Tensor | None = None):
+def _gate_gradients(gates: Tensor, reader_columns: int) -> gemm.Buffer:
+    """A (T*B, GH) buffer for every step's gate gradient, written by the backward loop and read by
+    the weight-gradient GEMM over ``reader_columns`` columns (oneDNN reads it without a copy)."""
+    T, B, GH = gates.shape
+    return gemm.buffer(T * B, GH, gates, T * B * GH * reader_columns)
+
+
+def _batched_grads(need, dA: gemm.Buffer, X: Tensor, H_all: Tensor, W_ih: Tensor, dA_h: gemm.Buffer | None = None):
     """Gradients of the input and of the weights from the gate gradients of all steps: GEMMs over
-    the T*B rows, after the time loop. ``dA`` (T, B, GH) reaches ``W_ih`` and ``X``; ``dA_h``
+    the T*B rows, after the time loop. ``dA`` (T*B, GH) reaches ``W_ih`` and ``X``; ``dA_h``
     (default ``dA``) reaches ``W_hh``, whose input at step t is h_{t-1}: ``H_all`` (T+1, B, H)
     holds h_0 .. h_T, so h_0 .. h_{T-1} is its first T rows. ``need`` flags (X, W_ih, W_hh, b_ih,
     b_hh). Returns ``dX, dW_ih, dW_hh, db_ih, db_hh``, None where not needed."""
-    T, B, GH = dA.shape
-    dA2 = dA.view(T * B, GH)
+    T, B, _ = X.shape
     same = dA_h is None
-    dAh2 = dA2 if same else dA_h.view(T * B, GH)
-    dX = gemm.linear(dA2, W_ih.T).view(T, B, -1) if need[0] else None  # (T*B, GH) x (GH, D)
+    dX = gemm.linear(dA.dense, W_ih.T).view(T, B, -1) if need[0] else None  # (T*B, GH) x (GH, D)
     X2 = X.reshape(T * B, -1) if need[1] else None
     H_prev = H_all[:-1].reshape(T * B, -1) if need[2] else None         # h_0 .. h_{T-1}
     if same:  # the LSTM: W_ih and W_hh in one GEMM, (GH, T*B) x (T*B, D+H); both biases get the same gradient
-        (dW_ih, dW_hh), db = gemm.weight_gradients(dA2, [X2, H_prev], need[3] or need[4])
+        (dW_ih, dW_hh), db = gemm.weight_gradients(dA, [X2, H_prev], need[3] or need[4])
         db_ih = db if need[3] else None
         db_hh = None if not need[4] else db.clone() if need[3] else db
     else:
-        (dW_ih,), db_ih = gemm.weight_gradients(dA2, [X2], need[3])      # (GH, T*B) x (T*B, D)
-        (dW_hh,), db_hh = gemm.weight_gradients(dAh2, [H_prev], need[4])  # (GH, T*B) x (T*B, H)
+        (dW_ih,), db_ih = gemm.weight_gradients(dA, [X2], need[3])      # (GH, T*B) x (T*B, D)
+        (dW_hh,), db_hh = gemm.weight_gradients(dA_h, [H_prev], need[4])  # (GH, T*B) x (T*B, H)
     return dX, dW_ih, dW_hh, db_ih, db_hh
 
 
@@ -141,8 +146,10 @@ class LSTMFunction(torch.autograd.Function):
     def backward(ctx, dHs, dc_T):
         X, c0, W_ih, W_hh, gates, Cs, tanh_Cs, H_all = ctx.saved_tensors
         ops = native.ops_for(X) if ctx.native else None
-        dA, dh0, dc0 = (ops.lstm_backward(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T, _step_onednn(X, W_hh)) if ops
-                        else LSTMFunction.recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T))
+        dA = _gate_gradients(gates, X.shape[2] + W_hh.shape[1])  # (T*B, 4H), read by the GEMM over [X | h_{t-1}]
+        dA_steps = dA.dense.view(gates.shape)
+        dh0, dc0 = (ops.lstm_backward(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T, dA_steps, _step_onednn(X, W_hh)) if ops
+                    else LSTMFunction.recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T, dA_steps))
         need = ctx.needs_input_grad
         dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[3:], dA, X, H_all, W_ih)
         return dX, dh0, dc0, dW_ih, dW_hh, db_ih, db_hh
@@ -172,12 +179,11 @@ class LSTMFunction(torch.autograd.Function):
         return Cs, tanh_Cs, H_all
 
     @staticmethod
-    def recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T):
-        """The backward recursion over time in Python: every step's gate gradient dA (T, B, 4H),
-        then dh_0 and dc_0."""
+    def recursion(gates, Cs, tanh_Cs, c0, W_hh, dHs, dc_T, dA):
+        """The backward recursion over time in Python: writes every step's gate gradient into dA
+        (T, B, 4H), for the GEMMs after the loop; returns dh_0 and dc_0."""
         T, B, _ = gates.shape
         H = W_hh.shape[1]
-        dA = torch.empty_like(gates)  # (T, B, 4H) every step's gate gradient, for the GEMMs after the loop
         dh, dc = dHs[T - 1], dc_T     # total gradients reaching h_t and c_t
         one = gates.new_ones(())      # for 1 - a^2 = addcmul(1, a, a, value=-1)
         for t in range(T - 1, -1, -1):
@@ -197,7 +203,7 @@ class LSTMFunction(torch.autograd.Function):
             dc = dc * f                                              # to c_{t-1}: the cell's linear path
             if t > 0:
                 dh = torch.addmm(dHs[t - 1], dA_t, W_hh)             # dh_{t-1}: output part + recurrent part
-        return dA, dA[0] @ W_hh, dc
+        return dA[0] @ W_hh, dc
 
 
 class GRUFunction(torch.autograd.Function):
@@ -221,8 +227,11 @@ class GRUFunction(torch.autograd.Function):
     def backward(ctx, dHs):
         X, W_ih, W_hh, gates, HN, H_all = ctx.saved_tensors
         ops = native.ops_for(X) if ctx.native else None
-        dA_x, dA_h, dh0 = (ops.gru_backward(gates, HN, H_all, W_hh, dHs, _step_onednn(X, W_hh)) if ops
-                           else GRUFunction.recursion(gates, HN, H_all, W_hh, dHs))
+        dA_x = _gate_gradients(gates, X.shape[2])       # (T*B, 3H), read by the GEMM over X
+        dA_h = _gate_gradients(gates, W_hh.shape[1])    # (T*B, 3H), read by the GEMM over h_{t-1}
+        steps = dA_x.dense.view(gates.shape), dA_h.dense.view(gates.shape)
+        dh0 = (ops.gru_backward(gates, HN, H_all, W_hh, dHs, *steps, _step_onednn(X, W_hh)) if ops
+               else GRUFunction.recursion(gates, HN, H_all, W_hh, dHs, *steps))
         need = ctx.needs_input_grad
         dX, dW_ih, dW_hh, db_ih, db_hh = _batched_grads(need[:1] + need[2:], dA_x, X, H_all, W_ih, dA_h)
         return dX, dh0, dW_ih, dW_hh, db_ih, db_hh
@@ -251,13 +260,12 @@ class GRUFunction(torch.autograd.Function):
         return recurrent[:, :, 2 * H:], H_all
 
     @staticmethod
-    def recursion(gates, HN, H_all, W_hh, dHs):
-        """The backward recursion over time in Python: the gradients of the input and of the
-        recurrent parts of the gates, (T, B, 3H) each (their n blocks differ by the factor r), and dh_0."""
+    def recursion(gates, HN, H_all, W_hh, dHs, dA_x, dA_h):
+        """The backward recursion over time in Python: writes the gradients of the input parts of
+        the gates (r, z, n) into dA_x and of the recurrent parts into dA_h, (T, B, 3H) each (their n
+        blocks differ by the factor r); returns dh_0."""
         T, B, _ = gates.shape
         H = W_hh.shape[1]
-        dA_x = torch.empty_like(gates)  # (T, B, 3H) gradients of the input parts, r z n
-        dA_h = torch.empty_like(gates)  # (T, B, 3H) gradients of the recurrent parts (n: times r)
         dh = dHs[T - 1]                 # total gradient reaching h_t
         one = gates.new_ones(())
         for t in range(T - 1, -1, -1):
@@ -272,7 +280,7 @@ class GRUFunction(torch.autograd.Function):
             torch.mul(da_n, r, out=dA_h[t, :, 2 * H:])          # the reset gate scales W_hn h_{t-1} + b_hn
             dh_prev = torch.addcmul(dHs[t - 1], dh, z) if t > 0 else dh * z  # direct path z * h_{t-1}
             dh = dh_prev.addmm_(dA_h[t], W_hh)
-        return dA_x, dA_h, dh
+        return dh
 
 
 class FusedLSTM(LSTM):

@@ -226,6 +226,11 @@ void check_inputs(const at::Tensor& gates, int64_t G, const at::Tensor& W_hh) {
   TORCH_CHECK(gates.size(2) == G * W_hh.size(1), "gates must have ", G, " x hidden_size columns");
 }
 
+void check_output(const at::Tensor& out, const at::Tensor& gates) {
+  TORCH_CHECK(out.is_contiguous() && out.sizes() == gates.sizes() && out.scalar_type() == gates.scalar_type(),
+              "the gate-gradient buffer must be a contiguous tensor shaped and typed like gates");
+}
+
 // The bias as a contiguous (GH,) vector, zeros where there is none (one loop serves both).
 at::Tensor bias_or_zeros(const std::optional<at::Tensor>& b, const at::Tensor& gates) {
   if (b.has_value() && b->defined()) return b->contiguous();
@@ -265,15 +270,15 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_forward(at::Tensor gates, co
   return {Cs, tanh_Cs, H_all};
 }
 
-// Returns (dA (T, B, 4H): every step's gate gradient, dh0, dc0).
-std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_backward(const at::Tensor& gates, const at::Tensor& Cs,
-                                                             const at::Tensor& tanh_Cs, const at::Tensor& c0,
-                                                             const at::Tensor& W_hh, const at::Tensor& dHs_,
-                                                             const at::Tensor& dc_T, bool onednn) {
+// Writes every step's gate gradient into dA (T, B, 4H), a contiguous buffer the caller owns (so
+// that it can be memory oneDNN reads as it is); returns (dh0, dc0).
+std::tuple<at::Tensor, at::Tensor> lstm_backward(const at::Tensor& gates, const at::Tensor& Cs, const at::Tensor& tanh_Cs,
+                                                 const at::Tensor& c0, const at::Tensor& W_hh, const at::Tensor& dHs_,
+                                                 const at::Tensor& dc_T, at::Tensor dA, bool onednn) {
   check_inputs(gates, 4, W_hh);
+  check_output(dA, gates);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
   const at::Tensor dHs = dHs_.contiguous(), c0_ = c0.contiguous();
-  at::Tensor dA = at::empty_like(gates);
   at::Tensor dc = dc_T.contiguous().clone();
   StepProduct recurrent(W_hh.t(), std::nullopt, B, onednn);  // dA_t W_hh: (B, 4H) x (4H, H)
   at::Tensor dh_rec = at::zeros({B, H}, gates.options());  // nothing reaches h_T from a step T+1
@@ -293,7 +298,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> lstm_backward(const at::Tensor& g
       dh_rec = recurrent(dA_t);  // reaches h_{t-1}; at t = 0 it is dh_0
     }
   });
-  return {dA, dh_rec, dc};
+  return {dh_rec, dc};
 }
 
 // gates (T, B, 3H): X W_ih^T on entry, (r, z, n) on return. Returns HN (T, B, H),
@@ -322,15 +327,16 @@ std::tuple<at::Tensor, at::Tensor> gru_forward(at::Tensor gates, const std::opti
   return {HN, H_all};
 }
 
-// Returns (dA_x, dA_h, dh0): the gradients of the input and the recurrent parts of the gates,
-// each (T, B, 3H) (they differ in the n block: the recurrent one is multiplied by r).
-std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& gates, const at::Tensor& HN,
-                                                            const at::Tensor& H_all, const at::Tensor& W_hh,
-                                                            const at::Tensor& dHs_, bool onednn) {
+// Writes the gradients of the input and the recurrent parts of the gates into dA_x and dA_h,
+// contiguous (T, B, 3H) buffers the caller owns (they differ in the n block: the recurrent one is
+// multiplied by r); returns dh0.
+at::Tensor gru_backward(const at::Tensor& gates, const at::Tensor& HN, const at::Tensor& H_all, const at::Tensor& W_hh,
+                        const at::Tensor& dHs_, at::Tensor dA_x, at::Tensor dA_h, bool onednn) {
   check_inputs(gates, 3, W_hh);
+  check_output(dA_x, gates);
+  check_output(dA_h, gates);
   const int64_t T = gates.size(0), B = gates.size(1), H = W_hh.size(1);
   const at::Tensor dHs = dHs_.contiguous();
-  at::Tensor dA_x = at::empty_like(gates), dA_h = at::empty_like(gates);
   at::Tensor dh_part = dHs.select(0, T - 1).clone(), dh_part_prev = at::empty_like(dh_part);
   at::Tensor dh_rec = at::zeros_like(dh_part);                // nothing reaches h_T from a step T+1
   const at::Tensor no_output_gradient = at::zeros_like(dh_part);  // what reaches h_0 from the output
@@ -353,7 +359,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> gru_backward(const at::Tensor& ga
       std::swap(dh_part, dh_part_prev);
     }
   });
-  return {dA_x, dA_h, at::add(dh_part, dh_rec)};
+  return at::add(dh_part, dh_rec);
 }
 
 }  // namespace
@@ -363,11 +369,10 @@ TORCH_LIBRARY(rnncourse_fused, m) {
         " -> (Tensor, Tensor, Tensor)",
         &lstm_forward);
   m.def("lstm_backward(Tensor gates, Tensor Cs, Tensor tanh_Cs, Tensor c0, Tensor W_hh, Tensor dHs, Tensor dc_T,"
-        " bool onednn)"
-        " -> (Tensor, Tensor, Tensor)", &lstm_backward);
+        " Tensor(b!) dA, bool onednn) -> (Tensor, Tensor)", &lstm_backward);
   m.def("gru_forward(Tensor(a!) gates, Tensor? b_ih, Tensor h0, Tensor W_hh, Tensor? b_hh,"
         " bool onednn) -> (Tensor, Tensor)",
         &gru_forward);
-  m.def("gru_backward(Tensor gates, Tensor HN, Tensor H_all, Tensor W_hh, Tensor dHs, bool onednn)"
-        " -> (Tensor, Tensor, Tensor)", &gru_backward);
+  m.def("gru_backward(Tensor gates, Tensor HN, Tensor H_all, Tensor W_hh, Tensor dHs, Tensor(b!) dA_x,"
+        " Tensor(c!) dA_h, bool onednn) -> Tensor", &gru_backward);
 }
