@@ -17,7 +17,8 @@ Parameter sets, thresholds, loss histories and training problems come from the g
 * clipped_sgd_step: a gradient above and one below the threshold, on CPU in float64, and on the
   ``meta`` device in float32, where a Python ``if`` on the norm fails.
 * clipping_experiment on the standardised sunspots with the grader's seed and threshold, judged by
-  properties: both runs start from the same loss; without clipping the loss leaves the rails (above
+  properties: both runs start from the same loss, the first loss and the first gradient norm are the
+  instructor's (the seed and the order of construction fix the weights before the first update); without clipping the loss leaves the rails (above
   10 times its start, or not finite); with clipping every loss is finite, the last is below 70% of
   the first, and every norm returned before clipping is finite.
 """
@@ -168,6 +169,16 @@ def _experiment(got, want, args):
     if not unclipped[0] == clipped[0]:
         raise Feedback("The two runs start from different losses: call torch.manual_seed(seed) right before building "
                        "each run's rnn and readout, in the same order.")
+    first_loss, first_norm = (float(np.asarray(want[key], dtype=float)[0]) for key in ("unclipped", "unclipped_norms"))
+    if not np.isclose(unclipped[0], first_loss, rtol=1e-4, atol=1e-6):
+        raise Feedback(f"The first loss (before any update) is {unclipped[0]:.6g}, expected {first_loss:.6g}. Both runs "
+                       "start from the same weights, so their first loss is fixed: the mean squared error of "
+                       "readout(rnn(X)[0][-1]).squeeze(-1) against y over all windows of 24 values (float32), with "
+                       "torch.manual_seed(seed) right before building rnn, then readout.")
+    if not np.isclose(runs["unclipped_norms"][0], first_norm, rtol=1e-3, atol=1e-6):
+        raise Feedback(f'result["unclipped_norms"][0] is {runs["unclipped_norms"][0]:.6g}, expected {first_norm:.6g}: '
+                       "the norm your clip_grad_norm returns in the first step, over the gradients of every parameter "
+                       "of rnn and readout together, after backward() of the mean squared error.")
     if np.all(np.isfinite(unclipped) & (unclipped < 10 * unclipped[0])):
         raise Feedback(f"Without clipping the loss stayed below 10 times its first value at lr = {args[1]}: is the "
                        "unclipped run really unclipped (clip_grad_norm with max_norm = inf), with plain SGD?")

