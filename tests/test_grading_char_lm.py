@@ -98,6 +98,10 @@ def test_every_mistake_differs_and_is_named():
     big = {k: 10 * g for k, g in grads.items()}
     assert all(lm.PER_ARRAY in m for m in lm.clip_mistakes(big, 1.0).values())
     assert all(lm.ALWAYS in m for m in lm.clip_mistakes({k: g / 1e3 for k, g in grads.items()}, 1.0).values())
+    unscaled = lm.clip_mistakes(big, 1.0)
+    assert all(lm.UNSCALED in m for m in unscaled.values())
+    for key, value in big.items():          # the unscaled slip is the gradient as it came, nothing else
+        np.testing.assert_array_equal(unscaled[key][lm.UNSCALED], value)
 
 
 def test_greedy_check_allows_ties_and_finds_the_first_wrong_step():

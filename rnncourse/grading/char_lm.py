@@ -56,6 +56,8 @@ TRANSPOSED = "W_hh is used transposed: the recurrent term of a batch of rows is 
 PER_ARRAY = ("Each array was clipped on its own: clip by the GLOBAL norm, sqrt(sum of the squares of every "
              "gradient), and scale all of them by the same factor.")
 ALWAYS = "Every gradient was rescaled to max_norm: scale only when the global norm exceeds max_norm."
+UNSCALED = ("The gradients came back unscaled although their global norm exceeds max_norm: scale every one of them "
+            "by max_norm / norm (the factor min(1, max_norm / norm)).")
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -167,11 +169,12 @@ def global_norm(grads: dict) -> float:
 
 
 def clip(grads: dict, max_norm: float, *, slip: str = "") -> tuple[dict, float]:
-    """(gradients scaled by min(1, max_norm / norm), the global norm before clipping)."""
+    """(gradients scaled by min(1, max_norm / norm), the global norm before clipping). Slips: ``"per_array"``
+    clips each array by its own norm, ``"always"`` rescales to max_norm even below it, ``"unscaled"`` never scales."""
     norm = global_norm(grads)
     if slip == "per_array":
         return {k: g * min(1.0, max_norm / max(np.linalg.norm(g), 1e-12)) for k, g in grads.items()}, norm
-    scale = max_norm / norm if slip == "always" else min(1.0, max_norm / norm)
+    scale = max_norm / norm if slip == "always" else 1.0 if slip == "unscaled" else min(1.0, max_norm / norm)
     return {k: g * scale for k, g in grads.items()}, norm
 
 
@@ -179,7 +182,7 @@ def clip_mistakes(grads: dict, max_norm: float) -> dict:
     """{key: {message: wrong clipped gradient}} for ``clip_gradients``, where a slip changes it."""
     right = clip(grads, max_norm)[0]
     named = {key: {} for key in grads}
-    for slip, message in (("per_array", PER_ARRAY), ("always", ALWAYS)):
+    for slip, message in (("per_array", PER_ARRAY), ("always", ALWAYS), ("unscaled", UNSCALED)):
         wrong = clip(grads, max_norm, slip=slip)[0]
         for key in grads:
             if not np.allclose(wrong[key], right[key]):
