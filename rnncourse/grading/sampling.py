@@ -108,7 +108,8 @@ def generation_mistakes(step, start_id: int, stop_id: int, temperature: float, s
             run(max_len=max_len, carry_state=False),
         "The stop symbol was appended: stop before appending stop_id.": run(max_len=max_len, keep_stop=True),
         "Every step is fed start_id: feed the symbol just generated (current = nxt).": run(max_len=max_len, feed_start=True),
-        "One symbol short: the loop must allow max_len symbols (range(max_len)).": run(max_len=max_len - 1),
+        (f"One symbol short: generate must allow max_len = {max_len} symbols here: check the loop "
+         "(range(max_len)) and, where max_len is not given, its default."): run(max_len=max_len - 1),
     }
     if temperature > 0:
         wrong["The argmax is taken at every temperature: sample unless the temperature is 0."] = \
